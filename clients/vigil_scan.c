@@ -1,0 +1,319 @@
+/*
+ * vigil_scan.c - vigil-scan: on-demand scanner
+ *
+ * NAME
+ *	vigil-scan - scan files and directories for malware
+ * SYNOPSIS
+ *	vigil-scan --db MODULE|DIR [-rv] [--quiet] [--all-match]
+ *	    [--no-summary] [--stats] [-f LIST] PATH...
+ * DESCRIPTION
+ *	Standalone mode (--db): maps the compiled database in this process
+ *	and scans every named file, and directories recursively, printing
+ *	"PATH: NAME FOUND" per detection.  The daemon mode joins with vigild.
+ *	See vigil-scan.1.
+ * DIAGNOSTICS
+ *	Exit status: 0 nothing found, 1 something found, 2 errors only
+ *	(unreadable paths, database problems).
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/log.h"
+#include "util/path.h"
+#include "av/averr.h"
+#include "av/exitcodes.h"
+#include "shm/gen.h"
+#include "workers/pipeline.h"
+
+struct scan {
+	struct pipeline	*pl;
+	unsigned	 flags;
+	int		 verbose;
+	int		 quiet;
+	uint64_t	 files;
+	uint64_t	 bytes;
+	uint64_t	 infected;
+	uint64_t	 errors;
+	uint64_t	 verifies;
+	uint64_t	 exhausted;
+};
+
+static void	 usage(void) __attribute__((noreturn));
+static double	 now(void);
+static void	 scan_error(struct scan *, const char *, const char *);
+static void	 scan_file(struct scan *, const char *, int);
+static void	 scan_path(struct scan *, const char *, int);
+static void	 scan_list(struct scan *, const char *);
+int		 scan_main(int, char **);
+
+/* usage - how to call us */
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: vigil-scan --db MODULE|DIR [-rv] [--quiet] [--all-match] "
+	    "[--no-summary]\n"
+	    "                  [--stats] [-f LIST] PATH...\n");
+	exit(AV_EXIT_ERROR);
+}
+
+/* now - monotonic seconds */
+static double
+now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* scan_error - a path that could not be scanned */
+static void
+scan_error(struct scan *s, const char *path, const char *why)
+{
+	s->errors++;
+	fprintf(stderr, "vigil-scan: %s: %s\n", path, why);
+}
+
+/* scan_file - scan one regular file (fd open) */
+static void
+scan_file(struct scan *s, const char *path, int fd)
+{
+	struct match_result	 r;
+	struct stat		 st;
+	const uint8_t		*p = NULL;
+	uint32_t		 i;
+	int			 n;
+
+	if (fstat(fd, &st) == -1) {
+		scan_error(s, path, strerror(errno));
+		return;
+	}
+	if (st.st_size > 0) {
+		p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			scan_error(s, path, strerror(errno));
+			return;
+		}
+		(void)madvise((void *)(uintptr_t)p, st.st_size,
+		    MADV_SEQUENTIAL);
+	}
+	n = pipeline_scan(s->pl, p, st.st_size, s->flags, &r);
+	if (p != NULL)
+		munmap((void *)(uintptr_t)p, st.st_size);
+	s->files++;
+	s->bytes += st.st_size;
+	s->verifies += r.verifies;
+	s->exhausted += r.exhausted;
+	if (n == -1) {
+		scan_error(s, path, strerror(errno));
+		return;
+	}
+	if (n > 0) {
+		s->infected++;
+		for (i = 0; i < r.nhits; i++)
+			printf("%s: %s FOUND\n", path, r.hits[i].name);
+	} else if (s->verbose)
+		printf("%s: OK\n", path);
+}
+
+/* scan_path - a file or a directory tree; top: named by the user */
+static void
+scan_path(struct scan *s, const char *path, int top)
+{
+	struct stat	 st;
+	DIR		*d;
+	struct dirent	*de;
+	char		 sub[4096];
+	int		 fd;
+
+	if ((top ? stat(path, &st) : lstat(path, &st)) == -1) {
+		scan_error(s, path, strerror(errno));
+		return;
+	}
+	if (S_ISLNK(st.st_mode))
+		return;		/* not followed inside trees */
+	if (S_ISDIR(st.st_mode)) {
+		if ((d = opendir(path)) == NULL) {
+			scan_error(s, path, strerror(errno));
+			return;
+		}
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if (path_join(sub, sizeof(sub), strcmp(path, "/") ?
+			    path : "", de->d_name) == -1) {
+				scan_error(s, de->d_name, "path too long");
+				continue;
+			}
+			scan_path(s, sub, 0);
+		}
+		closedir(d);
+		return;
+	}
+	if (!S_ISREG(st.st_mode))
+		return;		/* devices, fifos, sockets */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    (top ? 0 : O_NOFOLLOW))) == -1) {
+		scan_error(s, path, strerror(errno));
+		return;
+	}
+	scan_file(s, path, fd);
+	close(fd);
+}
+
+/* scan_list - every path named in a file, one per line */
+static void
+scan_list(struct scan *s, const char *list)
+{
+	FILE	*f;
+	char	*line = NULL;
+	size_t	 cap = 0;
+	ssize_t	 n;
+
+	if ((f = strcmp(list, "-") == 0 ? stdin : fopen(list, "r")) == NULL) {
+		scan_error(s, list, strerror(errno));
+		return;
+	}
+	while ((n = getline(&line, &cap, f)) != -1) {
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n > 0)
+			scan_path(s, line, 1);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+}
+
+/* scan_main - the program */
+int
+scan_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "all-match", no_argument, NULL, 'a' },
+		{ "no-summary", no_argument, NULL, 'N' },
+		{ "stats", no_argument, NULL, 'T' },
+		{ "file-list", required_argument, NULL, 'f' },
+		{ "recursive", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scan	 s;
+	struct gen	 g;
+	const char	*db = NULL, *list = NULL;
+	double		 t0, t1, t2;
+	uint64_t	 nsigs = 0;
+	size_t		 i;
+	int		 ch, summary = 1, stats = 0;
+
+	log_procinit("vigil-scan");
+	memset(&s, 0, sizeof(s));
+	while ((ch = getopt_long(argc, argv, "d:vqaf:rh", longopts, NULL))
+	    != -1) {
+		switch (ch) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'v':
+			s.verbose = 1;
+			break;
+		case 'q':
+			s.quiet = 1;
+			summary = 0;
+			break;
+		case 'a':
+			s.flags |= MATCH_ALL;
+			break;
+		case 'N':
+			summary = 0;
+			break;
+		case 'T':
+			stats = 1;
+			break;
+		case 'f':
+			list = optarg;
+			break;
+		case 'r':
+			break;		/* directories are always walked */
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (db == NULL) {
+		log_warnx("the daemon mode needs vigild; use --db MODULE|DIR");
+		usage();
+	}
+	if (argc == 0 && list == NULL)
+		usage();
+
+	t0 = now();
+	if (gen_open(&g, db) == -1) {
+		log_warnx("%s", g.err);
+		return AV_EXIT_ERROR;
+	}
+	if ((s.pl = pipeline_new(g.views, g.nmods)) == NULL)
+		fatal("pipeline_new");
+	t1 = now();
+	for (i = 0; i < g.nmods; i++)
+		nsigs += g.views[i]->hdr->nhash + g.views[i]->hdr->nbody;
+
+	for (i = 0; i < (size_t)argc; i++)
+		scan_path(&s, argv[i], 1);
+	if (list != NULL)
+		scan_list(&s, list);
+	t2 = now();
+	fflush(stdout);
+
+	if (summary) {
+		printf("\n----------- SCAN SUMMARY -----------\n");
+		printf("Known signatures: %llu\n", (unsigned long long)nsigs);
+		printf("Engine version: Vigil %s\n", VIGIL_VERSION);
+		printf("Database serial: %llu\n",
+		    (unsigned long long)g.serial);
+		printf("Scanned files: %llu\n", (unsigned long long)s.files);
+		printf("Infected files: %llu\n",
+		    (unsigned long long)s.infected);
+		printf("Errors: %llu\n", (unsigned long long)s.errors);
+		printf("Data scanned: %.2f MB\n", s.bytes / 1048576.0);
+		printf("Time: %.3f sec\n", t2 - t0);
+		printf("Throughput: %.1f MB/s\n",
+		    t2 > t1 ? s.bytes / 1048576.0 / (t2 - t1) : 0.0);
+	}
+	if (stats)
+		fprintf(stderr, "stats: load_ms=%.3f files=%llu bytes=%llu "
+		    "scan_s=%.3f mbps=%.1f infected=%llu verifies=%llu "
+		    "exhausted=%llu\n", (t1 - t0) * 1000,
+		    (unsigned long long)s.files, (unsigned long long)s.bytes,
+		    t2 - t1, t2 > t1 ? s.bytes / 1048576.0 / (t2 - t1) : 0.0,
+		    (unsigned long long)s.infected,
+		    (unsigned long long)s.verifies,
+		    (unsigned long long)s.exhausted);
+	pipeline_free(s.pl);
+	gen_close(&g);
+	if (s.infected)
+		return AV_EXIT_INFECTED;
+	return s.errors ? AV_EXIT_ERROR : AV_EXIT_CLEAN;
+}
+
+int
+main(int argc, char **argv)
+{
+	return scan_main(argc, argv);
+}

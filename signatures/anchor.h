@@ -1,0 +1,49 @@
+/*
+ * anchor.h - choosing the prefilter anchor of a body pattern
+ *
+ * SYNOPSIS
+ *	int	 anchor_select(const struct pattern *p, struct anchor *a);
+ * DESCRIPTION
+ *	A pattern is found by the prefilter through one window of 4 (or,
+ *	failing that, 2) consecutive fixed bytes of the pattern: its anchor.
+ *	Every byte position of the pattern's fixed-width elements admits a
+ *	set of values (1 for a literal, 2 for a letter under ::i, 16 for a
+ *	nibble, the members of a class or of fixed alternatives); a window is
+ *	usable when the product of its sets is at most ANCHOR_MAXKEYS, and
+ *	its keys are that product, enumerated.  Among usable windows
+ *	anchor_select() takes the rarest, by a byte-frequency model measured
+ *	on Debian binaries and text, so that common bytes (NUL, 0xff, space)
+ *	make poor anchors.
+ *
+ *	Keys are the window's bytes as a little-endian integer (what a
+ *	4-byte or 2-byte unaligned load at the window's position gives).
+ *	el and off locate the window's first byte: element el (of the main
+ *	sequence) at byte offset off.
+ * ERRORS
+ *	Returns 0 with a->len 4 or 2, or -1 when the pattern has no usable
+ *	window (a->len 0).  Never allocates more than a transient array,
+ *	never exits.
+ * PROCESS
+ *	vigil-compile.
+ */
+#ifndef VIGIL_ANCHOR_H
+#define VIGIL_ANCHOR_H
+
+#include <stdint.h>
+
+#include "signatures/sigir.h"
+
+#define ANCHOR_MAXKEYS	16
+
+struct anchor {
+	uint32_t	 len;		/* 4, 2, or 0 */
+	uint16_t	 el;
+	uint16_t	 off;
+	uint32_t	 nkeys;
+	uint32_t	 keys[ANCHOR_MAXKEYS];
+	uint32_t	 score;		/* rarity, 1/16 bit */
+};
+
+int	 anchor_select(const struct pattern *, struct anchor *);
+
+#endif

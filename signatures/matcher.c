@@ -1,0 +1,1420 @@
+/*
+ * matcher.c - prefilter, verification, logical signatures, hashes
+ *
+ * DESCRIPTION
+ *	The object is walked in chunks that stay in cache: each chunk is fed
+ *	to the digests (when some hash signature has the object's size) and
+ *	scanned by every module's prefilter.  The prefilter tests each 4-byte
+ *	window against a bitmap; a set bit leads to the exact key in an open
+ *	addressing table and to the patterns anchored there.  A candidate is
+ *	verified from the anchor: forward over the rest of the pattern, then
+ *	backward over the part before it, with backtracking over gaps and
+ *	generic alternatives.
+ *
+ *	Verification results are three-valued: a match (its end or start),
+ *	FAIL (no match at this position) and FINAL (no match at this or any
+ *	later position going forward, or any earlier one going backward).
+ *	FINAL arises when the buffer runs out or an unbounded gap found no
+ *	continuation; it stops the enumeration of candidate positions, which
+ *	keeps "A*B*C" linear instead of quadratic.  A step budget bounds
+ *	every verification; running out counts as FINAL and is reported in
+ *	the statistics.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/digest.h"
+#include "util/fhash.h"
+#include "signatures/hexsig.h"
+#include "signatures/lexpr.h"
+#include "signatures/matcher.h"
+#include "signatures/sigir.h"
+
+#define MR_FAIL		(-1)
+#define MR_FINAL	(-2)
+#define MATCH_CHUNK	(256 * 1024)
+#define VERIFY_BUDGET	(1U << 18)
+
+struct lstate {
+	uint32_t	 mod;
+	uint32_t	 sig;
+	uint32_t	 slot;
+	uint32_t	 cnt;		/* counts index, or UINT32_MAX */
+	int		 done;		/* detected */
+	uint64_t	 matched;
+};
+
+/* Match counts, only for signatures whose expression needs them. */
+struct lcounts {
+	uint32_t	 counts[64];
+	uint64_t	 last[64];	/* start of the last counted match */
+};
+
+struct vctx {
+	const uint8_t		*buf;
+	size_t			 len;
+	const uint8_t		*pool;
+	const struct vmod_el	*els;
+	uint32_t		 nmain;
+	uint64_t		 lo;
+	uint64_t		 hi;
+	uint32_t		 budget;
+	uint8_t			 x;		/* pattern bytes are ^ x */
+	uint64_t		 x64;
+};
+
+struct matcher {
+	const struct vmod_view *const	*mods;
+	size_t				 nmods;
+	struct digest			*dg;
+	/* per scan */
+	const struct scan_target	*t;
+	const uint8_t			*buf;
+	size_t				 len;
+	unsigned			 flags;
+	struct match_result		*r;
+	int				 stop;
+	int				 err;
+	struct lstate			*ls;
+	size_t				 nls;
+	size_t				 capls;
+	uint32_t			*lsmap;		/* index + 1 */
+	size_t				 lsmapcap;
+	struct lcounts			*lc;
+	size_t				 nlc;
+	size_t				 caplc;
+	/* patterns proven not to match from some position on */
+	struct pfinal			*fin;
+	size_t				 finmask;	/* capacity - 1 */
+	size_t				 nfin;
+	uint32_t			*finused;	/* slots to clear */
+};
+
+/*
+ * A forward verification that ended FINAL at s proves that the pattern
+ * cannot match from its anchor element at s or later; later hits of the
+ * same pattern are skipped (FINAL is monotone, see fwd()).
+ */
+struct pfinal {
+	uint32_t	 mod;
+	uint32_t	 pat;		/* UINT32_MAX: empty */
+	uint64_t	 from;
+};
+
+static uint8_t		 fold[256];
+static int		 fold_ready;
+
+static void	 fold_init(void);
+static int	 falt_cmp(const uint8_t *, const uint8_t *, uint32_t, int,
+		    uint8_t);
+static int	 falt_find(const uint8_t *, uint32_t, uint32_t,
+		    const uint8_t *, int, uint8_t);
+static int	 lit_eq(const uint8_t *, const uint8_t *, uint32_t, uint8_t,
+		    uint64_t);
+static int64_t	 el_fixed(const struct vctx *, const struct vmod_el *,
+		    size_t);
+static int64_t	 el_width(const struct vmod_el *);
+static int64_t	 seq_match(const struct vctx *, uint32_t, uint32_t, size_t);
+static int64_t	 seq_width(const struct vctx *, uint32_t, uint32_t);
+static int	 assert_ok(const struct vctx *, uint32_t, size_t);
+static int64_t	 fwd(struct vctx *, uint32_t, size_t);
+static int64_t	 fwd_gap(struct vctx *, uint32_t, size_t);
+static int64_t	 fwd_galt(struct vctx *, uint32_t, size_t);
+static int64_t	 bwd(struct vctx *, int64_t, size_t);
+static int64_t	 bwd_gap(struct vctx *, int64_t, size_t);
+static int64_t	 bwd_galt(struct vctx *, int64_t, size_t);
+static int	 pat_window(const struct vmod_pat *, const struct scan_target *,
+		    size_t, uint64_t *, uint64_t *);
+static void	 vctx_init(struct vctx *, struct matcher *,
+		    const struct vmod_view *, const struct vmod_pat *);
+static struct lstate *ls_get(struct matcher *, uint32_t, uint32_t, int);
+static void	 ls_reset(struct matcher *);
+static struct pfinal *fin_get(struct matcher *, uint32_t, uint32_t, int);
+static void	 fin_reset(struct matcher *);
+static int	 tdb_ok(struct matcher *, const struct vmod_view *,
+		    const struct vmod_sig *);
+static void	 add_hit(struct matcher *, uint32_t, const char *, uint32_t);
+static int	 owner_wants(struct matcher *, uint32_t,
+		    const struct vmod_view *, uint32_t, uint32_t);
+static int	 pat_wanted(struct matcher *, uint32_t,
+		    const struct vmod_view *, const struct vmod_pat *);
+static int	 hit_has(struct matcher *, const char *);
+static void	 record_one(struct matcher *, uint32_t,
+		    const struct vmod_view *, uint32_t, uint32_t, uint64_t);
+static void	 record(struct matcher *, uint32_t, const struct vmod_view *,
+		    const struct vmod_pat *, uint64_t);
+static void	 ldb_eval(struct matcher *, struct lstate *);
+static void	 check_pat(struct matcher *, uint32_t, const struct vmod_view *,
+		    uint32_t, uint32_t, size_t, uint32_t);
+static void	 probe(struct matcher *, uint32_t, const struct vmod_view *,
+		    uint64_t, uint32_t, uint32_t, size_t);
+static void	 scan_group(struct matcher *, uint32_t,
+		    const struct vmod_view *, const struct vmod_group *, size_t,
+		    size_t);
+static void	 scan_direct(struct matcher *, uint32_t,
+		    const struct vmod_view *, const struct vmod_group *);
+static const struct vmod_hash *hash_find(const uint8_t *, size_t, uint32_t,
+		    size_t, uint64_t, const uint8_t *);
+static int	 hash_size(const uint8_t *, size_t, uint32_t, uint64_t);
+static unsigned	 hash_needed(struct matcher *, int);
+static int	 allowlisted(struct matcher *, uint8_t [][DIGEST_MAXLEN],
+		    unsigned);
+
+static const size_t dlen[3] = { 16, 20, 32 };
+
+/* fold_init - ASCII lowercase table */
+static void
+fold_init(void)
+{
+	int	 c;
+
+	for (c = 0; c < 256; c++)
+		fold[c] = (c >= 'A' && c <= 'Z') ? c + 32 : c;
+	fold_ready = 1;
+}
+
+/* matcher_group - prefilter group of a target type */
+int
+matcher_group(int target, int normalised)
+{
+	if (normalised)
+		return (target == 3 || target == 7) ? target : -1;
+	if (target < 0 || target >= VMOD_NGROUPS || target == 3 || target == 7)
+		return 0;
+	return target;
+}
+
+/* matcher_new - scratch state for a set of modules */
+struct matcher *
+matcher_new(const struct vmod_view *const *mods, size_t nmods)
+{
+	struct matcher	*m;
+
+	if (!fold_ready)
+		fold_init();
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->mods = mods;
+	m->nmods = nmods;
+	if ((m->dg = digest_new()) == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* matcher_free - release scratch state */
+void
+matcher_free(struct matcher *m)
+{
+	if (m == NULL)
+		return;
+	digest_free(m->dg);
+	free(m->ls);
+	free(m->lsmap);
+	free(m->lc);
+	free(m->fin);
+	free(m->finused);
+	free(m);
+}
+
+/* lit_eq - does input equal a stored (XORed) literal of n bytes */
+static int
+lit_eq(const uint8_t *in, const uint8_t *s, uint32_t n, uint8_t x,
+    uint64_t x64)
+{
+	uint64_t	 a, b;
+	uint32_t	 k = 0;
+
+	for (; k + 8 <= n; k += 8) {
+		memcpy(&a, in + k, 8);
+		memcpy(&b, s + k, 8);
+		if ((a ^ x64) != b)
+			return 0;
+	}
+	for (; k < n; k++)
+		if ((in[k] ^ x) != s[k])
+			return 0;
+	return 1;
+}
+
+/* falt_cmp - compare input (folded if nocase, XORed) with a string */
+static int
+falt_cmp(const uint8_t *in, const uint8_t *s, uint32_t w, int nocase,
+    uint8_t x)
+{
+	uint32_t	 i;
+	uint8_t		 c;
+
+	for (i = 0; i < w; i++) {
+		c = (nocase ? fold[in[i]] : in[i]) ^ x;
+		if (c != s[i])
+			return c < s[i] ? -1 : 1;
+	}
+	return 0;
+}
+
+/* falt_find - is input one of n sorted strings of width w */
+static int
+falt_find(const uint8_t *strs, uint32_t n, uint32_t w, const uint8_t *in,
+    int nocase, uint8_t x)
+{
+	uint32_t	 lo = 0, hi = n, mid;
+	int		 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = falt_cmp(in, strs + (size_t)mid * w, w, nocase, x);
+		if (c == 0)
+			return 1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return 0;
+}
+
+/* el_width - width of a fixed-width element, -1 otherwise */
+static int64_t
+el_width(const struct vmod_el *e)
+{
+	switch (e->op) {
+	case PEL_BYTES:
+	case PEL_NOCASE:
+	case PEL_MASK:
+	case PEL_SKIP:
+		return e->n;
+	case PEL_CLASS:
+		return 1;
+	case PEL_FALT:
+		return e->b;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * el_fixed - match a fixed-width element at pos: its width, MR_FAIL, or
+ * MR_FINAL when the buffer is too short.
+ */
+static int64_t
+el_fixed(const struct vctx *c, const struct vmod_el *e, size_t pos)
+{
+	const uint8_t	*b = c->buf + pos, *d = c->pool + e->a;
+	size_t		 left = c->len - pos;
+	uint32_t	 k;
+	int		 in;
+
+	switch (e->op) {
+	case PEL_BYTES:
+		if (left < e->n)
+			return MR_FINAL;
+		return lit_eq(b, d, e->n, c->x, c->x64) ? e->n : MR_FAIL;
+	case PEL_NOCASE:
+		if (left < e->n)
+			return MR_FINAL;
+		for (k = 0; k < e->n; k++)
+			if ((fold[b[k]] ^ c->x) != d[k])
+				return MR_FAIL;
+		return e->n;
+	case PEL_MASK:
+		if (left < e->n)
+			return MR_FINAL;
+		for (k = 0; k < e->n; k++)
+			if (((b[k] ^ c->x) & d[2 * k]) != d[2 * k + 1])
+				return MR_FAIL;
+		return e->n;
+	case PEL_SKIP:
+		return left < e->n ? MR_FINAL : e->n;
+	case PEL_CLASS:
+		if (left < 1)
+			return MR_FINAL;
+		return ((d[b[0] >> 3] >> (b[0] & 7)) & 1) ? 1 : MR_FAIL;
+	case PEL_FALT:
+		if (left < e->b)
+			return MR_FINAL;
+		in = falt_find(d, e->n, e->b, b, e->flags & PELF_NOCASE, c->x);
+		if (e->flags & PELF_NEG)
+			in = !in;
+		return in ? (int64_t)e->b : MR_FAIL;
+	default:
+		return MR_FAIL;
+	}
+}
+
+/* seq_width - width of a fixed-width sequence (an alternative) */
+static int64_t
+seq_width(const struct vctx *c, uint32_t first, uint32_t count)
+{
+	int64_t		 w = 0;
+	uint32_t	 k;
+
+	for (k = 0; k < count; k++)
+		w += el_width(&c->els[first + k]);
+	return w;
+}
+
+/* seq_match - match a fixed-width sequence at pos */
+static int64_t
+seq_match(const struct vctx *c, uint32_t first, uint32_t count, size_t pos)
+{
+	size_t		 p = pos;
+	int64_t		 w;
+	uint32_t	 k;
+
+	for (k = 0; k < count; k++) {
+		if ((w = el_fixed(c, &c->els[first + k], p)) < 0)
+			return w;
+		p += w;
+	}
+	return (int64_t)(p - pos);
+}
+
+/* assert_ok - zero-width check at pos */
+static int
+assert_ok(const struct vctx *c, uint32_t kind, size_t pos)
+{
+	const uint8_t	*b = c->buf;
+	size_t		 len = c->len;
+
+	switch (kind) {
+	case ASSERT_BOUND_BEFORE:
+		return pos == 0 || hexsig_boundary(b[pos - 1]);
+	case ASSERT_BOUND_AFTER:
+		return pos >= len || hexsig_boundary(b[pos]);
+	case ASSERT_LINE_BEFORE:
+		return pos == 0 || b[pos - 1] == '\n';
+	case ASSERT_LINE_AFTER:
+		return pos >= len || b[pos] == '\n' ||
+		    (b[pos] == '\r' && pos + 1 < len && b[pos + 1] == '\n');
+	case ASSERT_WORD_BEFORE:
+		return pos == 0 || !isalnum(b[pos - 1]);
+	case ASSERT_WORD_AFTER:
+		return pos >= len || !isalnum(b[pos]);
+	case ASSERT_WWORD_BEFORE:
+		return pos < 2 || !(isalnum(b[pos - 2]) && b[pos - 1] == 0);
+	case ASSERT_WWORD_AFTER:
+		return pos + 1 >= len || !(isalnum(b[pos]) && b[pos + 1] == 0);
+	default:
+		return 0;
+	}
+}
+
+/* fwd - match elements i.. of the main sequence from pos: end or MR_* */
+static int64_t
+fwd(struct vctx *c, uint32_t i, size_t pos)
+{
+	const struct vmod_el	*e;
+	int64_t			 w;
+
+	for (; i < c->nmain; i++) {
+		if (c->budget == 0)
+			return MR_FINAL;
+		c->budget--;
+		e = &c->els[i];
+		switch (e->op) {
+		case PEL_GAP:
+			return fwd_gap(c, i, pos);
+		case PEL_GALT:
+			return fwd_galt(c, i, pos);
+		case PEL_LINE:
+			if (pos >= c->len)
+				return MR_FINAL;
+			if (c->buf[pos] == '\n')
+				pos++;
+			else if (c->buf[pos] == '\r' && pos + 1 < c->len &&
+			    c->buf[pos + 1] == '\n')
+				pos += 2;
+			else
+				return MR_FAIL;
+			continue;
+		case PEL_ASSERT:
+			if (!assert_ok(c, e->b, pos))
+				return MR_FAIL;
+			continue;
+		default:
+			if ((w = el_fixed(c, e, pos)) < 0)
+				return w;
+			pos += w;
+		}
+	}
+	return (int64_t)pos;
+}
+
+/* fwd_gap - a gap at element i: try the continuations in order */
+static int64_t
+fwd_gap(struct vctx *c, uint32_t i, size_t pos)
+{
+	const struct vmod_el	*e = &c->els[i], *next;
+	size_t			 q, last;
+	const uint8_t		*f;
+	int64_t			 r;
+	int			 unbounded = e->b == PEL_INF;
+
+	if (pos > c->len || c->len - pos < e->a)
+		return MR_FINAL;
+	q = pos + e->a;
+	if (unbounded || e->b - e->a >= c->len - q)
+		last = c->len;
+	else
+		last = q + (e->b - e->a);
+	if (i + 1 >= c->nmain)
+		return (int64_t)q;
+	next = &c->els[i + 1];
+	for (; q <= last; q++) {
+		if (next->op == PEL_BYTES) {
+			if (q >= c->len)
+				break;
+			f = memchr(c->buf + q, c->pool[next->a] ^ c->x, last - q +
+			    (last < c->len ? 1 : 0));
+			if (f == NULL)
+				break;
+			q = (size_t)(f - c->buf);
+		}
+		if (c->budget == 0)
+			return MR_FINAL;
+		c->budget--;
+		r = fwd(c, i + 1, q);
+		if (r >= 0 || r == MR_FINAL)
+			return r;
+	}
+	return unbounded ? MR_FINAL : MR_FAIL;
+}
+
+/* fwd_galt - generic alternatives at element i */
+static int64_t
+fwd_galt(struct vctx *c, uint32_t i, size_t pos)
+{
+	const struct vmod_el	*e = &c->els[i];
+	uint32_t		 k, first, count;
+	int64_t			 w, r;
+	int			 allfinal = 1;
+
+	for (k = 0; k < e->n; k++) {
+		memcpy(&first, c->pool + e->a + 8 * k, 4);
+		memcpy(&count, c->pool + e->a + 8 * k + 4, 4);
+		w = seq_match(c, first, count, pos);
+		if (w == MR_FINAL)
+			continue;
+		if (w < 0) {
+			allfinal = 0;
+			continue;
+		}
+		r = fwd(c, i + 1, pos + w);
+		if (r >= 0)
+			return r;
+		if (r != MR_FINAL)
+			allfinal = 0;
+		if (c->budget == 0)
+			return MR_FINAL;
+	}
+	return allfinal ? MR_FINAL : MR_FAIL;
+}
+
+/*
+ * bwd - match elements i, i-1, .., 0 ending at pos; the start, or MR_*;
+ * the start must fall in [c->lo, c->hi].
+ */
+static int64_t
+bwd(struct vctx *c, int64_t i, size_t pos)
+{
+	const struct vmod_el	*e;
+	int64_t			 w, r;
+
+	for (;; i--) {
+		if (i < 0) {
+			if (pos < c->lo)
+				return MR_FINAL;
+			return pos > c->hi ? MR_FAIL : (int64_t)pos;
+		}
+		if (c->budget == 0)
+			return MR_FINAL;
+		c->budget--;
+		e = &c->els[i];
+		switch (e->op) {
+		case PEL_GAP:
+			return bwd_gap(c, i, pos);
+		case PEL_GALT:
+			return bwd_galt(c, i, pos);
+		case PEL_LINE:
+			if (pos == 0)
+				return MR_FINAL;
+			if (c->buf[pos - 1] != '\n')
+				return MR_FAIL;
+			if (pos >= 2 && c->buf[pos - 2] == '\r') {
+				r = bwd(c, i - 1, pos - 2);
+				if (r >= 0)
+					return r;
+			}
+			pos--;
+			continue;
+		case PEL_ASSERT:
+			if (!assert_ok(c, e->b, pos))
+				return MR_FAIL;
+			continue;
+		default:
+			w = el_width(e);
+			if (w < 0 || (size_t)w > pos)
+				return MR_FINAL;
+			if ((r = el_fixed(c, e, pos - w)) < 0)
+				return r == MR_FINAL ? MR_FAIL : r;
+			pos -= w;
+		}
+	}
+}
+
+/* bwd_gap - a gap at element i, nearest continuation first */
+static int64_t
+bwd_gap(struct vctx *c, int64_t i, size_t pos)
+{
+	const struct vmod_el	*e = &c->els[i], *prev;
+	size_t			 q, lo, a;
+	const uint8_t		*f;
+	int64_t			 r;
+	int			 unbounded = e->b == PEL_INF;
+
+	if (pos < e->a)
+		return MR_FINAL;
+	q = pos - e->a;
+	lo = (unbounded || e->b > pos) ? 0 : pos - e->b;
+	if (i == 0)
+		return bwd(c, -1, q);
+	prev = &c->els[i - 1];
+	for (;;) {
+		if (prev->op == PEL_BYTES) {
+			/* the literal ends at q: its last byte at q - 1 */
+			a = lo > 0 ? lo - 1 : 0;
+			if (q == 0)
+				break;
+			f = memrchr(c->buf + a,
+			    c->pool[prev->a + prev->n - 1] ^ c->x, q - a);
+			if (f == NULL)
+				break;
+			q = (size_t)(f - c->buf) + 1;
+			if (q < lo)
+				break;
+		}
+		if (c->budget == 0)
+			return MR_FINAL;
+		c->budget--;
+		r = bwd(c, i - 1, q);
+		if (r >= 0 || r == MR_FINAL)
+			return r;
+		if (q == lo)
+			break;
+		q--;
+	}
+	return unbounded ? MR_FINAL : MR_FAIL;
+}
+
+/* bwd_galt - generic alternatives at element i, ending at pos */
+static int64_t
+bwd_galt(struct vctx *c, int64_t i, size_t pos)
+{
+	const struct vmod_el	*e = &c->els[i];
+	uint32_t		 k, first, count;
+	int64_t			 w, r;
+	int			 allfinal = 1;
+
+	for (k = 0; k < e->n; k++) {
+		memcpy(&first, c->pool + e->a + 8 * k, 4);
+		memcpy(&count, c->pool + e->a + 8 * k + 4, 4);
+		w = seq_width(c, first, count);
+		if ((size_t)w > pos)
+			continue;
+		if (seq_match(c, first, count, pos - w) < 0) {
+			allfinal = 0;
+			continue;
+		}
+		r = bwd(c, i - 1, pos - w);
+		if (r >= 0)
+			return r;
+		if (r != MR_FINAL)
+			allfinal = 0;
+		if (c->budget == 0)
+			return MR_FINAL;
+	}
+	return allfinal ? MR_FINAL : MR_FAIL;
+}
+
+/* pat_window - where a pattern may start: [lo, hi], or -1 for nowhere */
+static int
+pat_window(const struct vmod_pat *p, const struct scan_target *t, size_t len,
+    uint64_t *lo, uint64_t *hi)
+{
+	const struct exeinfo	*x = t->exe;
+	int64_t			 base;
+
+	switch (p->offkind) {
+	case OFF_ANY:
+		*lo = 0;
+		*hi = len;
+		return 0;
+	case OFF_ABS:
+		base = p->offn;
+		break;
+	case OFF_EOF:
+		if ((uint64_t)p->offn > len)
+			return -1;
+		base = (int64_t)len - p->offn;
+		break;
+	case OFF_EP:
+		if (x == NULL || !x->has_ep)
+			return -1;
+		base = (int64_t)x->ep + p->offn;
+		break;
+	case OFF_SECT:
+		if (x == NULL || p->offsect >= x->nsect)
+			return -1;
+		base = (int64_t)x->sect[p->offsect].off + p->offn;
+		break;
+	case OFF_LAST:
+		if (x == NULL || x->nsect == 0)
+			return -1;
+		base = (int64_t)x->sect[x->nsect - 1].off + p->offn;
+		break;
+	case OFF_SE:
+		if (x == NULL || p->offsect >= x->nsect)
+			return -1;
+		*lo = x->sect[p->offsect].off;
+		*hi = *lo + x->sect[p->offsect].size;
+		if (*lo > len)
+			return -1;
+		if (*hi > len)
+			*hi = len;
+		return 0;
+	default:
+		return -1;
+	}
+	if (base < 0 || (uint64_t)base > len)
+		return -1;
+	*lo = (uint64_t)base;
+	*hi = *lo + p->shift;
+	if (*hi > len)
+		*hi = len;
+	return 0;
+}
+
+/* vctx_init - verification context for one pattern */
+static void
+vctx_init(struct vctx *c, struct matcher *m, const struct vmod_view *v,
+    const struct vmod_pat *p)
+{
+	c->buf = m->buf;
+	c->len = m->len;
+	c->pool = v->pool;
+	c->els = v->els + p->el;
+	c->nmain = p->nmain;
+	c->lo = 0;
+	c->hi = m->len;
+	c->budget = VERIFY_BUDGET;
+	c->x = v->xor;
+	c->x64 = 0x0101010101010101ULL * v->xor;
+}
+
+/* ls_get - state of a logical signature, created if create */
+static struct lstate *
+ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
+{
+	uint64_t	 key = (uint64_t)mod << 32 | sig;
+	uint32_t	 h, *map;
+	size_t		 i, cap;
+	struct lstate	*ls;
+
+	if (m->lsmapcap == 0) {
+		if (!create)
+			return NULL;
+		if ((m->lsmap = calloc(256, sizeof(*m->lsmap))) == NULL)
+			goto nomem;
+		m->lsmapcap = 256;
+	}
+	h = (uint32_t)(fhash64(&key, sizeof(key), 0)) & (m->lsmapcap - 1);
+	while (m->lsmap[h] != 0) {
+		ls = &m->ls[m->lsmap[h] - 1];
+		if (ls->mod == mod && ls->sig == sig)
+			return ls;
+		h = (h + 1) & (m->lsmapcap - 1);
+	}
+	if (!create)
+		return NULL;
+	if ((m->nls + 1) * 2 > m->lsmapcap) {
+		cap = m->lsmapcap * 2;
+		if ((map = calloc(cap, sizeof(*map))) == NULL)
+			goto nomem;
+		for (i = 0; i < m->nls; i++) {
+			key = (uint64_t)m->ls[i].mod << 32 | m->ls[i].sig;
+			h = (uint32_t)(fhash64(&key, sizeof(key), 0)) &
+			    (cap - 1);
+			while (map[h] != 0)
+				h = (h + 1) & (cap - 1);
+			map[h] = (uint32_t)i + 1;
+			m->ls[i].slot = h;
+		}
+		free(m->lsmap);
+		m->lsmap = map;
+		m->lsmapcap = cap;
+		key = (uint64_t)mod << 32 | sig;
+		h = (uint32_t)(fhash64(&key, sizeof(key), 0)) & (cap - 1);
+		while (m->lsmap[h] != 0)
+			h = (h + 1) & (cap - 1);
+	}
+	if (m->nls == m->capls) {
+		cap = m->capls ? m->capls * 2 : 16;
+		if ((ls = reallocarray(m->ls, cap, sizeof(*ls))) == NULL)
+			goto nomem;
+		m->ls = ls;
+		m->capls = cap;
+	}
+	ls = &m->ls[m->nls];
+	memset(ls, 0, sizeof(*ls));
+	ls->mod = mod;
+	ls->sig = sig;
+	ls->slot = h;
+	ls->cnt = UINT32_MAX;
+	if (m->mods[mod]->sigs[sig].flags & VSIG_COUNTS) {
+		if (m->nlc == m->caplc) {
+			struct lcounts	*lc;
+
+			cap = m->caplc ? m->caplc * 2 : 8;
+			if ((lc = reallocarray(m->lc, cap, sizeof(*lc))) == NULL)
+				goto nomem;
+			m->lc = lc;
+			m->caplc = cap;
+		}
+		memset(&m->lc[m->nlc], 0, sizeof(m->lc[0]));
+		ls->cnt = (uint32_t)m->nlc++;
+	}
+	m->lsmap[h] = (uint32_t)++m->nls;
+	return ls;
+nomem:
+	m->err = ENOMEM;
+	m->stop = 1;
+	return NULL;
+}
+
+/* ls_reset - forget the logical signature state of the last scan */
+static void
+ls_reset(struct matcher *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nls; i++)
+		m->lsmap[m->ls[i].slot] = 0;
+	m->nls = 0;
+	m->nlc = 0;
+}
+
+/* fin_get - the FINAL record of a pattern, created if create */
+static struct pfinal *
+fin_get(struct matcher *m, uint32_t mod, uint32_t pat, int create)
+{
+	struct pfinal	*f, *nf;
+	uint32_t	*nu;
+	size_t		 h, cap, i;
+
+	if (m->fin == NULL) {
+		if (!create)
+			return NULL;
+		cap = 1024;
+		if ((m->fin = malloc(cap * sizeof(*m->fin))) == NULL ||
+		    (m->finused = malloc(cap / 2 * sizeof(*m->finused))) ==
+		    NULL)
+			goto nomem;
+		for (i = 0; i < cap; i++)
+			m->fin[i].pat = UINT32_MAX;
+		m->finmask = cap - 1;
+	}
+	h = ((size_t)pat * 0x9e3779b1U + mod) & m->finmask;
+	while ((f = &m->fin[h])->pat != UINT32_MAX) {
+		if (f->pat == pat && f->mod == mod)
+			return f;
+		h = (h + 1) & m->finmask;
+	}
+	if (!create)
+		return NULL;
+	if (m->nfin + 1 > (m->finmask + 1) / 2) {
+		/* grow: rehash the used slots */
+		cap = (m->finmask + 1) * 2;
+		if ((nf = malloc(cap * sizeof(*nf))) == NULL ||
+		    (nu = malloc(cap / 2 * sizeof(*nu))) == NULL) {
+			free(nf);
+			goto nomem;
+		}
+		for (i = 0; i < cap; i++)
+			nf[i].pat = UINT32_MAX;
+		for (i = 0; i < m->nfin; i++) {
+			f = &m->fin[m->finused[i]];
+			h = ((size_t)f->pat * 0x9e3779b1U + f->mod) &
+			    (cap - 1);
+			while (nf[h].pat != UINT32_MAX)
+				h = (h + 1) & (cap - 1);
+			nf[h] = *f;
+			nu[i] = (uint32_t)h;
+		}
+		free(m->fin);
+		free(m->finused);
+		m->fin = nf;
+		m->finused = nu;
+		m->finmask = cap - 1;
+		return fin_get(m, mod, pat, 1);
+	}
+	f->mod = mod;
+	f->pat = pat;
+	f->from = UINT64_MAX;
+	m->finused[m->nfin++] = (uint32_t)h;
+	return f;
+nomem:
+	m->err = ENOMEM;
+	m->stop = 1;
+	return NULL;
+}
+
+/* fin_reset - forget FINAL records */
+static void
+fin_reset(struct matcher *m)
+{
+	size_t	 i;
+
+	for (i = 0; i < m->nfin; i++)
+		m->fin[m->finused[i]].pat = UINT32_MAX;
+	m->nfin = 0;
+}
+
+/* tdb_ok - does the object satisfy a signature's target description */
+static int
+tdb_ok(struct matcher *m, const struct vmod_view *v, const struct vmod_sig *s)
+{
+	const struct vmod_tdb	*d;
+	const struct scan_target *t = m->t;
+	const struct exeinfo	*x = t->exe;
+	uint32_t		 k, n;
+	uint16_t		 ct;
+
+	if (s->tdb == 0)
+		return 1;
+	d = &v->tdbs[s->tdb - 1];
+	if ((d->flags & TDB_FILESIZE) &&
+	    (m->len < d->fsize_min || m->len > d->fsize_max))
+		return 0;
+	if ((d->flags & TDB_EP) && (x == NULL || !x->has_ep ||
+	    x->ep < d->ep_min || x->ep > d->ep_max))
+		return 0;
+	if ((d->flags & TDB_NSECT) && (x == NULL ||
+	    x->nsections < d->nsect_min || x->nsections > d->nsect_max))
+		return 0;
+	if (d->flags & TDB_CONTAINER) {
+		ct = t->nchain ? t->chain[t->nchain - 1] : FT_ANY;
+		if (ct != d->container)
+			return 0;
+	}
+	if (d->flags & TDB_INTERMED) {
+		n = d->ninter;
+		if (t->nchain < n)
+			return 0;
+		for (k = 0; k < n; k++)
+			if (d->inter[k] != FT_ANY && d->inter[k] !=
+			    t->chain[t->nchain - n + k])
+				return 0;
+	}
+	return 1;
+}
+
+/* add_hit - report a detection unless ignored or already reported */
+static void
+add_hit(struct matcher *m, uint32_t mod, const char *name, uint32_t kind)
+{
+	struct match_result	*r = m->r;
+	uint64_t		 h;
+	size_t			 i;
+	const struct vmod_view	*v;
+
+	for (i = 0; i < m->nmods; i++) {
+		v = m->mods[i];
+		if (v->nign == 0)
+			continue;
+		h = fhash64(name, strlen(name), 0);
+		{
+			size_t	 lo = 0, hi = v->nign, mid;
+
+			while (lo < hi) {
+				mid = lo + (hi - lo) / 2;
+				if (v->ign[mid] == h)
+					return;
+				if (v->ign[mid] < h)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+		}
+	}
+	for (i = 0; i < r->nhits; i++)
+		if (strcmp(r->hits[i].name, name) == 0)
+			return;
+	if (r->nhits < MATCH_MAXHITS) {
+		r->hits[r->nhits].name = name;
+		r->hits[r->nhits].module = mod;
+		r->hits[r->nhits].kind = kind;
+		r->nhits++;
+	}
+	if (!(m->flags & MATCH_ALL) || r->nhits == MATCH_MAXHITS)
+		m->stop = 1;
+}
+
+/* owner_wants - does signature sig still need matches of subsig sub */
+static int
+owner_wants(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    uint32_t sig, uint32_t sub)
+{
+	const struct vmod_sig	*s = &v->sigs[sig];
+	struct lstate		*ls;
+
+	if (s->kind != BODYSIG_LDB)
+		return !(m->flags & MATCH_ALL) || !hit_has(m, v->str + s->name);
+	if ((ls = ls_get(m, mod, sig, 0)) == NULL)
+		return 1;
+	if (ls->done)
+		return 0;
+	if (s->flags & VSIG_COUNTS)
+		return 1;
+	return !(ls->matched & ((uint64_t)1 << sub));
+}
+
+/* pat_wanted - is another match of this pattern of any use */
+static int
+pat_wanted(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    const struct vmod_pat *p)
+{
+	struct pfinal	*f;
+
+	if (p->nowners <= 1)
+		return owner_wants(m, mod, v, p->sig, p->sub);
+	/* shared patterns are retired (from = 0) when no owner wants more */
+	f = m->nfin ? fin_get(m, mod, (uint32_t)(p - v->pats), 0) : NULL;
+	return f == NULL || f->from != 0;
+}
+
+/* ldb_eval - evaluate a logical signature's expression and conditions */
+static void
+ldb_eval(struct matcher *m, struct lstate *ls)
+{
+	const struct vmod_view	*v = m->mods[ls->mod];
+	const struct vmod_sig	*s = &v->sigs[ls->sig];
+
+	uint32_t		 tmp[64], i;
+	const uint32_t		*counts;
+
+	if (ls->done)
+		return;
+	if (ls->cnt != UINT32_MAX)
+		counts = m->lc[ls->cnt].counts;
+	else {
+		for (i = 0; i < 64; i++)
+			tmp[i] = (ls->matched >> i) & 1;
+		counts = tmp;
+	}
+	if (!lexpr_eval(v->expr + s->expr, s->exprlen, counts))
+		return;
+	if (!tdb_ok(m, v, s))
+		return;
+	ls->done = 1;
+	add_hit(m, ls->mod, v->str + s->name, BODYSIG_LDB);
+}
+
+/* hit_has - has a name been reported already */
+static int
+hit_has(struct matcher *m, const char *name)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < m->r->nhits; i++)
+		if (m->r->hits[i].name == name)
+			return 1;
+	return 0;
+}
+
+/* record_one - subsignature sub of signature sig matched at start */
+static void
+record_one(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    uint32_t sig, uint32_t sub, uint64_t start)
+{
+	const struct vmod_sig	*s = &v->sigs[sig];
+	struct lstate		*ls;
+	struct lcounts		*lc;
+	uint64_t		 bit = (uint64_t)1 << sub;
+
+	if (s->kind != BODYSIG_LDB) {
+		add_hit(m, mod, v->str + s->name, BODYSIG_NDB);
+		return;
+	}
+	if ((ls = ls_get(m, mod, sig, 1)) == NULL || ls->done)
+		return;
+	if (ls->cnt != UINT32_MAX) {
+		lc = &m->lc[ls->cnt];
+		if ((ls->matched & bit) && lc->last[sub] == start)
+			return;		/* same match found twice */
+		lc->last[sub] = start;
+		if (lc->counts[sub] < UINT32_MAX)
+			lc->counts[sub]++;
+	} else if (ls->matched & bit)
+		return;
+	ls->matched |= bit;
+	if (s->flags & VSIG_MONOTONE)
+		ldb_eval(m, ls);
+}
+
+/*
+ * record - a pattern matched starting at start: record it for each owner,
+ * and retire a shared pattern no owner wants more of.
+ */
+static void
+record(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    const struct vmod_pat *p, uint64_t start)
+{
+	const struct vmod_owner	*o;
+	struct pfinal		*f;
+	uint32_t		 i;
+	int			 wanted = 0;
+
+	if (p->nowners <= 1) {
+		record_one(m, mod, v, p->sig, p->sub, start);
+		return;
+	}
+	o = &v->owners[p->owners];
+	for (i = 0; i < p->nowners && !m->stop; i++)
+		record_one(m, mod, v, o[i].sig, o[i].sub, start);
+	for (i = 0; i < p->nowners && !wanted; i++)
+		wanted = owner_wants(m, mod, v, o[i].sig, o[i].sub);
+	if (!wanted && (f = fin_get(m, mod, (uint32_t)(p - v->pats), 1))
+	    != NULL)
+		f->from = 0;
+}
+
+/* check_pat - verify pattern pat anchored at element el+off = pos */
+static void
+check_pat(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    uint32_t pat, uint32_t el, size_t pos, uint32_t off)
+{
+	const struct vmod_pat	*p = &v->pats[pat];
+	struct pfinal		*f;
+	struct vctx		 c;
+	int64_t			 end, start;
+	size_t			 s;
+
+	if (pos < off || !pat_wanted(m, mod, v, p))
+		return;
+	s = pos - off;
+	if (m->nfin > 0 && (f = fin_get(m, mod, pat, 0)) != NULL &&
+	    s >= f->from)
+		return;
+	vctx_init(&c, m, v, p);
+	if (p->offkind != OFF_ANY &&
+	    pat_window(p, m->t, m->len, &c.lo, &c.hi) == -1)
+		return;
+	m->r->verifies++;
+	end = fwd(&c, el, s);
+	if (end == MR_FINAL && (f = fin_get(m, mod, pat, 1)) != NULL &&
+	    s < f->from)
+		f->from = s;
+	if (end >= 0)
+		start = bwd(&c, (int64_t)el - 1, s);
+	else
+		start = end;
+	if (c.budget == 0)
+		m->r->exhausted++;
+	if (start < 0)
+		return;
+	record(m, mod, v, p, (uint64_t)start);
+}
+
+/* probe - a bitmap hit: look the key up and check its patterns */
+static void
+probe(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    uint64_t slots, uint32_t slog, uint32_t key, size_t pos)
+{
+	const struct vmod_slot	*sl = v->slots + slots;
+	const struct vmod_ent	*e;
+	uint32_t		 h, mask = (1U << slog) - 1;
+
+	h = (uint32_t)(key * VMOD_SLOTMUL) >> (32 - slog);
+	while (sl[h].ent != UINT32_MAX) {
+		if (sl[h].key == key) {
+			for (e = &v->ents[sl[h].ent]; !m->stop; e++) {
+				check_pat(m, mod, v, e->pat & ~VENT_LAST, e->el,
+				    pos, e->off);
+				if (e->pat & VENT_LAST)
+					break;
+			}
+			return;
+		}
+		h = (h + 1) & mask;
+	}
+}
+
+/* scan_group - prefilter positions [from, to) of the object */
+static void
+scan_group(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    const struct vmod_group *g, size_t from, size_t to)
+{
+	const uint8_t	*b = m->buf;
+	const uint64_t	*bits, *sbits;
+	uint32_t	 k, h, shift;
+	uint16_t	 k2;
+	size_t		 i, end4;
+
+	if (g->bits_log2 != 0 && m->len >= 4) {
+		bits = v->bits + g->bits;
+		shift = 32 - g->bits_log2;
+		end4 = to < m->len - 3 ? to : m->len - 3;
+		for (i = from; i < end4; i++) {
+			memcpy(&k, b + i, 4);
+			k ^= v->xor32;
+			h = (k * VMOD_BITMUL) >> shift;
+			if (__builtin_expect((bits[h >> 6] >> (h & 63)) & 1, 0)) {
+				probe(m, mod, v, g->slots, g->slots_log2, k, i);
+				if (m->stop)
+					return;
+			}
+		}
+	}
+	if (g->sslots_log2 != 0 && m->len >= 2) {
+		sbits = v->bits + g->sbits;
+		end4 = to < m->len - 1 ? to : m->len - 1;
+		for (i = from; i < end4; i++) {
+			memcpy(&k2, b + i, 2);
+			k2 ^= (uint16_t)v->xor32;
+			if (__builtin_expect((sbits[k2 >> 6] >> (k2 & 63)) & 1,
+			    0)) {
+				probe(m, mod, v, g->sslots, g->sslots_log2, k2,
+				    i);
+				if (m->stop)
+					return;
+			}
+		}
+	}
+}
+
+/* scan_direct - patterns checked where their offset puts them */
+static void
+scan_direct(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    const struct vmod_group *g)
+{
+	const struct vmod_pat	*p;
+	struct vctx		 c;
+	uint64_t		 lo, hi, s;
+	uint32_t		 i;
+	int64_t			 r;
+
+	for (i = 0; i < g->ndirect && !m->stop; i++) {
+		p = &v->pats[v->direct[g->direct + i]];
+		if (pat_window(p, m->t, m->len, &lo, &hi) == -1)
+			continue;
+		for (s = lo; s <= hi && !m->stop; s++) {
+			if (!pat_wanted(m, mod, v, p))
+				break;
+			vctx_init(&c, m, v, p);
+			m->r->verifies++;
+			r = fwd(&c, 0, s);
+			if (c.budget == 0)
+				m->r->exhausted++;
+			if (r == MR_FINAL)
+				break;
+			if (r >= 0)
+				record(m, mod, v, p, s);
+		}
+	}
+}
+
+/* hash_find - exact (size, digest) in a sorted table */
+static const struct vmod_hash *
+hash_find(const uint8_t *tab, size_t n, uint32_t rec, size_t dl,
+    uint64_t size, const uint8_t *d)
+{
+	const struct vmod_hash	*e;
+	size_t			 lo = 0, hi = n, mid;
+	int			 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		e = (const struct vmod_hash *)(tab + mid * rec);
+		if (e->size != size)
+			c = e->size < size ? -1 : 1;
+		else
+			c = memcmp(e->digest, d, dl);
+		if (c == 0)
+			return e;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* hash_size - has a sorted table an entry of this size */
+static int
+hash_size(const uint8_t *tab, size_t n, uint32_t rec, uint64_t size)
+{
+	const struct vmod_hash	*e;
+	size_t			 lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		e = (const struct vmod_hash *)(tab + mid * rec);
+		if (e->size == size)
+			return 1;
+		if (e->size < size)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* hash_needed - digest types some signature (fp: allow-list) asks for */
+static unsigned
+hash_needed(struct matcher *m, int fp)
+{
+	const struct vmod_view	*v;
+	unsigned		 mask = 0;
+	size_t			 i, n;
+	int			 t;
+	const uint8_t		*tab;
+
+	for (i = 0; i < m->nmods; i++) {
+		v = m->mods[i];
+		for (t = 0; t < DIGEST_NTYPES; t++) {
+			tab = fp ? v->fp[t] : v->hash[t];
+			n = fp ? v->nfp[t] : v->nhash[t];
+			if (n == 0)
+				continue;
+			if (hash_size(tab, n, v->hashrec[t], m->len) ||
+			    hash_size(tab, n, v->hashrec[t], HASH_ANYSIZE))
+				mask |= 1U << t;
+		}
+	}
+	return mask;
+}
+
+/* allowlisted - is the object on an allow-list; have: digests computed */
+static int
+allowlisted(struct matcher *m, uint8_t dg[][DIGEST_MAXLEN], unsigned have)
+{
+	const struct vmod_view	*v;
+	unsigned		 need;
+	size_t			 i;
+	int			 t;
+
+	if ((need = hash_needed(m, 1)) == 0)
+		return 0;
+	for (t = 0; t < DIGEST_NTYPES; t++)
+		if ((need & (1U << t)) && !(have & (1U << t)) &&
+		    digest_buf(t, m->buf, m->len, dg[t]) == -1) {
+			m->err = EIO;
+			return 0;
+		}
+	for (i = 0; i < m->nmods; i++) {
+		v = m->mods[i];
+		for (t = 0; t < DIGEST_NTYPES; t++) {
+			if (!(need & (1U << t)) || v->nfp[t] == 0)
+				continue;
+			if (hash_find(v->fp[t], v->nfp[t], v->hashrec[t],
+			    dlen[t], m->len, dg[t]) != NULL ||
+			    hash_find(v->fp[t], v->nfp[t], v->hashrec[t],
+			    dlen[t], HASH_ANYSIZE, dg[t]) != NULL)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* matcher_scan - match one object */
+int
+matcher_scan(struct matcher *m, const uint8_t *buf, size_t len,
+    const struct scan_target *t, unsigned flags, struct match_result *r)
+{
+	const struct vmod_view	*v;
+	const struct vmod_group	*g;
+	const struct vmod_hash	*he;
+	uint8_t			 dg[DIGEST_NTYPES][DIGEST_MAXLEN];
+	unsigned		 hmask = 0;
+	size_t			 i, off, end;
+	int			 tt;
+
+	memset(r, 0, sizeof(*r));
+	m->t = t;
+	m->buf = buf;
+	m->len = len;
+	m->flags = flags;
+	m->r = r;
+	m->stop = 0;
+	m->err = 0;
+	ls_reset(m);
+	fin_reset(m);
+	if (buf == NULL)
+		m->buf = buf = (const uint8_t *)"";
+
+	if (!(flags & MATCH_NOHASH) && (hmask = hash_needed(m, 0)) != 0 &&
+	    digest_reset(m->dg, hmask) == -1)
+		return -1;
+
+	if (t->group >= 0 && t->group < VMOD_NGROUPS)
+		for (i = 0; i < m->nmods && !m->stop; i++)
+			scan_direct(m, (uint32_t)i, m->mods[i],
+			    &m->mods[i]->groups[t->group]);
+
+	for (off = 0; off < len && !m->stop; off = end) {
+		end = len - off > MATCH_CHUNK ? off + MATCH_CHUNK : len;
+		if (hmask)
+			digest_update(m->dg, buf + off, end - off);
+		if (t->group < 0 || t->group >= VMOD_NGROUPS)
+			continue;
+		for (i = 0; i < m->nmods && !m->stop; i++) {
+			v = m->mods[i];
+			g = &v->groups[t->group];
+			scan_group(m, (uint32_t)i, v, g, off, end);
+		}
+	}
+
+	/* Logical signatures whose expressions wait for the end. */
+	for (i = 0; i < m->nls && !m->stop; i++)
+		ldb_eval(m, &m->ls[i]);
+
+	if (hmask && !m->stop) {
+		if (digest_final(m->dg, dg) == -1)
+			return -1;
+		for (i = 0; i < m->nmods && !m->stop; i++) {
+			v = m->mods[i];
+			for (tt = 0; tt < DIGEST_NTYPES && !m->stop; tt++) {
+				if (!(hmask & (1U << tt)) || v->nhash[tt] == 0)
+					continue;
+				he = hash_find(v->hash[tt], v->nhash[tt],
+				    v->hashrec[tt], dlen[tt], len, dg[tt]);
+				if (he == NULL)
+					he = hash_find(v->hash[tt],
+					    v->nhash[tt], v->hashrec[tt],
+					    dlen[tt], HASH_ANYSIZE, dg[tt]);
+				if (he != NULL)
+					add_hit(m, (uint32_t)i,
+					    v->str + he->name, 0);
+			}
+		}
+	} else if (hmask)
+		hmask = 0;	/* digests incomplete: not usable below */
+	if (m->err) {
+		errno = m->err;
+		return -1;
+	}
+
+	if (r->nhits > 0 && allowlisted(m, dg, hmask)) {
+		r->nhits = 0;
+		r->allowlisted = 1;
+	}
+	if (m->err) {
+		errno = m->err;
+		return -1;
+	}
+	return (int)r->nhits;
+}
