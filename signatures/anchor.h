@@ -11,9 +11,10 @@
  *	nibble, the members of a class or of fixed alternatives); a window is
  *	usable when the product of its sets is at most ANCHOR_MAXKEYS, and
  *	its keys are that product, enumerated.  Among usable windows
- *	anchor_select() takes the rarest, by a byte-frequency model measured
- *	on Debian binaries and text, so that common bytes (NUL, 0xff, space)
- *	make poor anchors.
+ *	anchor_select() takes the rarest, by a model of byte frequencies and
+ *	repetitions measured on Debian binaries and text, so that common
+ *	bytes (NUL, 0xff, space) and runs (NUL, NOP, INT3 padding) make poor
+ *	anchors.
  *
  *	Keys are the window's bytes as a little-endian integer (what a
  *	4-byte or 2-byte unaligned load at the window's position gives).

@@ -602,6 +602,7 @@ cset_add_body(struct cset *cs, const struct bodysig *s, const char **why)
 		vs.exprlen = (uint16_t)s->exprlen;
 		if (s->exprflags & LEXPR_COUNTS)
 			vs.flags |= VSIG_COUNTS;
+		vs.ccap = s->exprcap;
 		if (s->exprflags & LEXPR_MONOTONE)
 			vs.flags |= VSIG_MONOTONE;
 		if (s->tdb.flags != 0) {

@@ -35,6 +35,7 @@ struct lx {
 	uint32_t	 depth;
 	uint32_t	 maxdepth;
 	uint32_t	 flags;
+	uint32_t	 maxval;
 	const char	*why;
 };
 
@@ -114,6 +115,8 @@ lx_mod(struct lx *x, uint8_t *m, uint32_t *v1, uint32_t *v2)
 		    lx_num(x, v2) == -1)
 			return -1;
 	}
+	if (*v1 > x->maxval)
+		x->maxval = *v1;
 	if (c != '>')
 		x->flags &= ~LEXPR_MONOTONE;
 	x->flags |= LEXPR_COUNTS;
@@ -204,7 +207,7 @@ lx_expr(struct lx *x, int level)
 /* lexpr_compile - expression text to program */
 int
 lexpr_compile(const char *s, size_t len, uint32_t nsub, uint8_t **code,
-    uint32_t *codelen, uint32_t *flags, const char **why)
+    uint32_t *codelen, uint32_t *flags, uint32_t *cap, const char **why)
 {
 	struct lx	*x;
 	int		 rc = -1;
@@ -235,6 +238,7 @@ lexpr_compile(const char *s, size_t len, uint32_t nsub, uint8_t **code,
 	memcpy(*code, x->code, x->n);
 	*codelen = x->n;
 	*flags = x->flags;
+	*cap = x->maxval < UINT32_MAX ? x->maxval + 1 : UINT32_MAX;
 	rc = 0;
 done:
 	if (rc == -1)

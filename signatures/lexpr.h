@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	int	 lexpr_compile(const char *s, size_t len, uint32_t nsub,
  *		    uint8_t **code, uint32_t *codelen, uint32_t *flags,
- *		    const char **why);
+ *		    uint32_t *cap, const char **why);
  *	int	 lexpr_eval(const uint8_t *code, uint32_t codelen,
  *		    const uint32_t *counts);
  *	int	 lexpr_check(const uint8_t *code, uint32_t codelen,
@@ -24,7 +24,10 @@
  *	receives LEXPR_COUNTS when some modifier needs match counts (not
  *	only presence) and LEXPR_MONOTONE when the expression can only go
  *	from false to true as matches accumulate (no "=" or "<"), so that
- *	it may be evaluated before the end of the object.
+ *	it may be evaluated before the end of the object.  *cap receives one
+ *	more than the largest count the expression compares with: counts
+ *	beyond it cannot change the result (not even summed over a block),
+ *	so a matcher may stop counting a subsignature there.
  *
  *	lexpr_eval() evaluates a program for counts[i], the number of
  *	matches of subsignature i.  lexpr_check() validates a program read
@@ -52,7 +55,7 @@
 #define LEXPR_MAXDEPTH	256	/* evaluation stack */
 
 int	 lexpr_compile(const char *, size_t, uint32_t, uint8_t **, uint32_t *,
-	    uint32_t *, const char **);
+	    uint32_t *, uint32_t *, const char **);
 int	 lexpr_eval(const uint8_t *, uint32_t, const uint32_t *);
 int	 lexpr_check(const uint8_t *, uint32_t, uint32_t);
 

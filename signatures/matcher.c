@@ -36,6 +36,8 @@
 #define MR_FINAL	(-2)
 #define MATCH_CHUNK	(256 * 1024)
 #define VERIFY_BUDGET	(1U << 18)
+/* hash of a (module, signature) key for the logical signature map */
+#define LS_HASH(k)	((uint32_t)(((k) * 0x9e3779b97f4a7c15ULL) >> 32))
 
 struct lstate {
 	uint32_t	 mod;
@@ -731,7 +733,7 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 			goto nomem;
 		m->lsmapcap = 256;
 	}
-	h = (uint32_t)(fhash64(&key, sizeof(key), 0)) & (m->lsmapcap - 1);
+	h = LS_HASH(key) & (m->lsmapcap - 1);
 	while (m->lsmap[h] != 0) {
 		ls = &m->ls[m->lsmap[h] - 1];
 		if (ls->mod == mod && ls->sig == sig)
@@ -746,8 +748,7 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 			goto nomem;
 		for (i = 0; i < m->nls; i++) {
 			key = (uint64_t)m->ls[i].mod << 32 | m->ls[i].sig;
-			h = (uint32_t)(fhash64(&key, sizeof(key), 0)) &
-			    (cap - 1);
+			h = LS_HASH(key) & (cap - 1);
 			while (map[h] != 0)
 				h = (h + 1) & (cap - 1);
 			map[h] = (uint32_t)i + 1;
@@ -757,7 +758,7 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 		m->lsmap = map;
 		m->lsmapcap = cap;
 		key = (uint64_t)mod << 32 | sig;
-		h = (uint32_t)(fhash64(&key, sizeof(key), 0)) & (cap - 1);
+		h = LS_HASH(key) & (cap - 1);
 		while (m->lsmap[h] != 0)
 			h = (h + 1) & (cap - 1);
 	}
@@ -977,8 +978,8 @@ owner_wants(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 		return 1;
 	if (ls->done)
 		return 0;
-	if (s->flags & VSIG_COUNTS)
-		return 1;
+	if (ls->cnt != UINT32_MAX)
+		return m->lc[ls->cnt].counts[sub] < s->ccap;
 	return !(ls->matched & ((uint64_t)1 << sub));
 }
 
@@ -1055,6 +1056,8 @@ record_one(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 		lc = &m->lc[ls->cnt];
 		if ((ls->matched & bit) && lc->last[sub] == start)
 			return;		/* same match found twice */
+		if (lc->counts[sub] >= s->ccap)
+			return;		/* more cannot change the result */
 		lc->last[sub] = start;
 		if (lc->counts[sub] < UINT32_MAX)
 			lc->counts[sub]++;

@@ -161,6 +161,7 @@ struct bodysig {
 	uint8_t		*expr;		/* compiled logical expression (ldb) */
 	uint32_t	 exprlen;
 	uint32_t	 exprflags;	/* LEXPR_* of lexpr.h */
+	uint32_t	 exprcap;	/* counts stop mattering here */
 	uint32_t	 nsub;
 	struct subsig	 sub[BODYSIG_MAXSUB];
 };

@@ -684,7 +684,7 @@ src_ldb(struct cset *cs, const char *file, unsigned long lineno, char *line)
 		    == -1)
 			goto done;
 	if ((r = lexpr_compile(f[2], strlen(f[2]), s->nsub, &s->expr,
-	    &s->exprlen, &s->exprflags, &why)) == -1) {
+	    &s->exprlen, &s->exprflags, &s->exprcap, &why)) == -1) {
 		snprintf(msg, sizeof(msg), "bad logical expression: %s", why);
 		cset_skip(cs, CR_MALFORMED, file, lineno, msg);
 		goto done;

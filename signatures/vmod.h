@@ -135,7 +135,7 @@ struct vmod_sig {
 	uint8_t		 flags;		/* VSIG_* */
 	uint16_t	 pad;
 	uint32_t	 tdb;		/* VS_TDBS index + 1, or 0 */
-	uint32_t	 pad2;
+	uint32_t	 ccap;		/* VSIG_COUNTS: stop counting here */
 };
 
 struct vmod_tdb {

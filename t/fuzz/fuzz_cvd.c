@@ -13,7 +13,7 @@
 
 #include "signatures/cvd.h"
 
-#define FUZZ_MAXTAR	(16 * 1024 * 1024)
+#define FUZZ_MAXTAR	(1024 * 1024)
 
 struct fuzz_walk {
 	uint32_t	 sum;
