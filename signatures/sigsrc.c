@@ -887,7 +887,10 @@ sigsrc_load_buffer(struct cset *cs, const char *name, const uint8_t *data,
 		return rc;
 	}
 	if (kind == SRC_CVD || kind == SRC_CLD) {
-		if (cvd_open(data, len, 1, &h, &tar, &tarlen) == -1)
+		/* a CLD written by freshclam has "X" for its MD5 */
+		if (cvd_parse_header(data, len, &h) == -1 ||
+		    cvd_open(data, len, h.md5[0] != '\0', &h, &tar, &tarlen)
+		    == -1)
 			return -1;
 		/* a container's flevel is informational: lines say their
 		 * own levels and are checked one by one */
