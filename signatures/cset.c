@@ -839,7 +839,8 @@ build_owners(struct cset *cs, struct layout *lo, const uint8_t *ignored,
 	struct vmod_owner	 o, first;
 	uint32_t		 n, start;
 
-	qsort(x, nx, sizeof(*x), xown_cmp);
+	if (nx > 0)
+		qsort(x, nx, sizeof(*x), xown_cmp);
 	for (p = 0, i = 0; p < npats; p++) {
 		for (j = i; j < nx && x[j].pat == p; j++)
 			continue;
@@ -920,7 +921,8 @@ build_groups(struct cset *cs, struct layout *lo, const uint8_t *dead)
 		for (i = n = 0; i < nanc; i++)
 			if (group_has(g, all[i].target) && !dead[all[i].pat])
 				a[n++] = all[i];
-		qsort(a, n, sizeof(*a), anc_cmp);
+		if (n > 0)
+			qsort(a, n, sizeof(*a), anc_cmp);
 		for (n4 = 0; n4 < n && a[n4].len == 4; n4++)
 			continue;
 		if (build_table(lo, a, n4, 4, &grp[g]) == -1 ||
@@ -962,7 +964,8 @@ build_hashes(struct cset *cs, struct layout *lo)
 			n = src->len / sizeof(*e);
 			dlen = digest_len(t);
 			rec = VMOD_HASHREC(dlen);
-			qsort_r(e, n, sizeof(*e), hash_cmp, &dlen);
+			if (n > 0)
+				qsort_r(e, n, sizeof(*e), hash_cmp, &dlen);
 			for (i = 0; i < n; i++) {
 				if (i > 0 && hash_cmp(&e[i], &e[i - 1],
 				    &dlen) == 0)
@@ -1001,8 +1004,9 @@ cset_build(struct cset *cs, uint64_t serial, const char *name,
 		lo.recsize[s] = 1;
 
 	/* .ign names */
-	qsort(cs->ign.data, cs->ign.len / sizeof(uint64_t), sizeof(uint64_t),
-	    u64_cmp);
+	if (cs->ign.len > 0)
+		qsort(cs->ign.data, cs->ign.len / sizeof(uint64_t),
+		    sizeof(uint64_t), u64_cmp);
 	if ((ignored = calloc(nsigs ? nsigs : 1, 1)) == NULL)
 		goto nomem;
 	for (i = 0; i < nsigs; i++)
