@@ -152,6 +152,9 @@ static void	 check_pat(struct matcher *, uint32_t, const struct vmod_view *,
 		    uint32_t, uint32_t, size_t, uint32_t);
 static void	 probe(struct matcher *, uint32_t, const struct vmod_view *,
 		    uint64_t, uint32_t, uint32_t, size_t);
+static inline void scan_one(struct matcher *, uint32_t,
+		    const struct vmod_view *, const struct vmod_group *, size_t,
+		    uint32_t, int, int);
 static void	 scan_group(struct matcher *, uint32_t,
 		    const struct vmod_view *, const struct vmod_group *, size_t,
 		    size_t);
@@ -1156,46 +1159,113 @@ probe(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 	}
 }
 
-/* scan_group - prefilter positions [from, to) of the object */
+/*
+ * BIT4 and BIT2 test a 4-byte and a 2-byte window (already XORed) against
+ * a group's bitmaps; they yield 0 or 1.
+ */
+#define BIT4(k)	((bits[(uint32_t)((k) * VMOD_BITMUL) >> shift >> 6] >>	\
+		    (((uint32_t)((k) * VMOD_BITMUL) >> shift) & 63)) & 1)
+#define BIT2(k)	((sbits[((k) & 0xffff) >> 6] >> ((k) & 63)) & 1)
+
+/* scan_one - test the windows at position i, probe on hits */
+static inline void
+scan_one(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    const struct vmod_group *g, size_t i, uint32_t k, int has4, int has2)
+{
+	const uint64_t	*bits = v->bits + g->bits, *sbits = v->bits + g->sbits;
+	uint32_t	 shift = 32 - g->bits_log2;
+
+	if (has4 && BIT4(k))
+		probe(m, mod, v, g->slots, g->slots_log2, k, i);
+	if (has2 && !m->stop && BIT2(k))
+		probe(m, mod, v, g->sslots, g->sslots_log2, k & 0xffff, i);
+}
+
+/*
+ * scan_group - prefilter positions [from, to) of the object.  The main
+ * loop reads 8 bytes and tests the four windows starting in the first
+ * four with one branch; the last positions of the object, where fewer
+ * than 8 bytes remain, go one by one.
+ */
 static void
 scan_group(struct matcher *m, uint32_t mod, const struct vmod_view *v,
     const struct vmod_group *g, size_t from, size_t to)
 {
 	const uint8_t	*b = m->buf;
-	const uint64_t	*bits, *sbits;
-	uint32_t	 k, h, shift;
-	uint16_t	 k2;
-	size_t		 i, end4;
+	const uint64_t	*bits = v->bits + g->bits, *sbits = v->bits + g->sbits;
+	const uint32_t	 x32 = v->xor32;
+	const uint64_t	 x64 = (uint64_t)x32 << 32 | x32;
+	uint32_t	 shift = 32 - g->bits_log2, k0, k1, k2, k3;
+	int		 has4 = g->bits_log2 != 0, has2 = g->sslots_log2 != 0;
+	uint64_t	 w, hit;
+	size_t		 i, end8, last;
 
-	if (g->bits_log2 != 0 && m->len >= 4) {
-		bits = v->bits + g->bits;
-		shift = 32 - g->bits_log2;
-		end4 = to < m->len - 3 ? to : m->len - 3;
-		for (i = from; i < end4; i++) {
-			memcpy(&k, b + i, 4);
-			k ^= v->xor32;
-			h = (k * VMOD_BITMUL) >> shift;
-			if (__builtin_expect((bits[h >> 6] >> (h & 63)) & 1, 0)) {
-				probe(m, mod, v, g->slots, g->slots_log2, k, i);
+	if (!has4 && !has2)
+		return;
+	end8 = m->len >= 8 ? m->len - 7 : 0;
+	if (end8 > to)
+		end8 = to;
+	i = from;
+	if (has4 && !has2) {
+		for (; i + 4 <= end8; i += 4) {
+			memcpy(&w, b + i, 8);
+			w ^= x64;
+			k0 = (uint32_t)w;
+			k1 = (uint32_t)(w >> 8);
+			k2 = (uint32_t)(w >> 16);
+			k3 = (uint32_t)(w >> 24);
+			hit = BIT4(k0) | BIT4(k1) | BIT4(k2) | BIT4(k3);
+			if (__builtin_expect(hit, 0)) {
+				scan_one(m, mod, v, g, i, k0, 1, 0);
+				if (!m->stop)
+					scan_one(m, mod, v, g, i + 1, k1, 1, 0);
+				if (!m->stop)
+					scan_one(m, mod, v, g, i + 2, k2, 1, 0);
+				if (!m->stop)
+					scan_one(m, mod, v, g, i + 3, k3, 1, 0);
+				if (m->stop)
+					return;
+			}
+		}
+	} else {
+		for (; i + 4 <= end8; i += 4) {
+			memcpy(&w, b + i, 8);
+			w ^= x64;
+			k0 = (uint32_t)w;
+			k1 = (uint32_t)(w >> 8);
+			k2 = (uint32_t)(w >> 16);
+			k3 = (uint32_t)(w >> 24);
+			hit = BIT2(k0) | BIT2(k1) | BIT2(k2) | BIT2(k3);
+			if (has4)
+				hit |= BIT4(k0) | BIT4(k1) | BIT4(k2) |
+				    BIT4(k3);
+			if (__builtin_expect(hit, 0)) {
+				scan_one(m, mod, v, g, i, k0, has4, 1);
+				if (!m->stop)
+					scan_one(m, mod, v, g, i + 1, k1, has4,
+					    1);
+				if (!m->stop)
+					scan_one(m, mod, v, g, i + 2, k2, has4,
+					    1);
+				if (!m->stop)
+					scan_one(m, mod, v, g, i + 3, k3, has4,
+					    1);
 				if (m->stop)
 					return;
 			}
 		}
 	}
-	if (g->sslots_log2 != 0 && m->len >= 2) {
-		sbits = v->bits + g->sbits;
-		end4 = to < m->len - 1 ? to : m->len - 1;
-		for (i = from; i < end4; i++) {
-			memcpy(&k2, b + i, 2);
-			k2 ^= (uint16_t)v->xor32;
-			if (__builtin_expect((sbits[k2 >> 6] >> (k2 & 63)) & 1,
-			    0)) {
-				probe(m, mod, v, g->sslots, g->sslots_log2, k2,
-				    i);
-				if (m->stop)
-					return;
-			}
-		}
+	/* the tail: a 4-byte window needs 4 bytes, a 2-byte one 2 */
+	last = to < m->len ? to : m->len;
+	for (; i < last && !m->stop; i++) {
+		uint8_t	 tail[4] = { 0, 0, 0, 0 };
+		size_t	 left = m->len - i;
+
+		memcpy(tail, b + i, left < 4 ? left : 4);
+		memcpy(&k0, tail, 4);
+		k0 ^= x32;
+		scan_one(m, mod, v, g, i, k0, has4 && left >= 4,
+		    has2 && left >= 2);
 	}
 }
 
