@@ -78,6 +78,10 @@ static int	 ap_add(struct apos **, uint32_t *, uint32_t *);
 static void	 ap_set(struct apos *, const uint8_t *, int);
 static void	 ap_cost(struct apos *);
 static void	 ap_keys(const struct apos *, uint32_t, struct anchor *);
+static int	 ap_side(const struct apos *, uint32_t, uint32_t, int32_t,
+		    uint32_t *, uint32_t *);
+static void	 ap_ext(const struct apos *, uint32_t, uint32_t, uint32_t,
+		    struct anchor *);
 
 /* ap_add - one more position */
 static int
@@ -151,6 +155,119 @@ ap_keys(const struct apos *w, uint32_t len, struct anchor *a)
 		}
 		if (i == len || a->nkeys == ANCHOR_MAXKEYS)
 			break;
+	}
+}
+
+/*
+ * ap_side - the fixed single-valued bytes of the 4 positions starting at
+ * window start + d, inside the same run: value and mask; returns how many.
+ */
+static int
+ap_side(const struct apos *pos, uint32_t n, uint32_t start, int32_t d,
+    uint32_t *val, uint32_t *mask)
+{
+	int64_t		 p;
+	uint32_t	 k;
+	int		 cnt = 0, broken = 0;
+
+	*val = *mask = 0;
+	for (k = 0; k < 4; k++) {
+		p = (int64_t)start + d + k;
+		if (p < 0 || (uint64_t)p >= n)
+			continue;
+		/* stay inside the window's run: no gap in between */
+		if (d > 0 && pos[p].brk)
+			broken = 1;
+		if (broken)
+			continue;
+		if (pos[p].nval == 1) {
+			*val |= (uint32_t)pos[p].val[0] << (8 * k);
+			*mask |= 0xffU << (8 * k);
+			cnt++;
+		}
+	}
+	if (d < 0) {
+		/* the run must not break between these bytes and the window */
+		for (p = (int64_t)start + d + 1; p <= (int64_t)start; p++)
+			if (p >= 0 && (uint64_t)p < n && pos[p].brk) {
+				/* drop the bytes before the break */
+				for (k = 0; k < 4; k++)
+					if ((int64_t)start + d + k < p) {
+						if (*mask & (0xffU << (8 * k)))
+							cnt--;
+						*mask &= ~(0xffU << (8 * k));
+						*val &= ~(0xffU << (8 * k));
+					}
+			}
+	}
+	return cnt;
+}
+
+/* ap_ext - the best side of the window for the quick check */
+static void
+ap_ext(const struct apos *pos, uint32_t n, uint32_t start, uint32_t len,
+    struct anchor *a)
+{
+	uint32_t	 av, am, bv, bm;
+	int		 after, before;
+
+	after = ap_side(pos, n, start, (int32_t)len, &av, &am);
+	before = ap_side(pos, n, start, -4, &bv, &bm);
+	if (after >= before) {
+		a->ext = av;
+		a->extmask = am;
+		a->extoff = (int32_t)len;
+	} else {
+		a->ext = bv;
+		a->extmask = bm;
+		a->extoff = -4;
+	}
+}
+
+/* anchor_head - fixed bytes at the start of a pattern */
+void
+anchor_head(const struct pattern *p, uint32_t *val, uint32_t *mask)
+{
+	const struct pel	*e;
+	uint32_t		 i, k, n = 0;
+	uint8_t			 c;
+
+	*val = *mask = 0;
+	for (i = 0; i < p->nmain && n < 4; i++) {
+		e = &p->el[i];
+		switch (e->op) {
+		case PEL_ASSERT:
+			continue;
+		case PEL_BYTES:
+		case PEL_NOCASE:
+			for (k = 0; k < e->n && n < 4; k++, n++) {
+				c = p->pool[e->a + k];
+				if (e->op == PEL_NOCASE && isalpha(c))
+					continue;
+				*val |= (uint32_t)c << (8 * n);
+				*mask |= 0xffU << (8 * n);
+			}
+			continue;
+		case PEL_MASK:
+			for (k = 0; k < e->n && n < 4; k++, n++) {
+				*val |= (uint32_t)p->pool[e->a + 2 * k + 1] <<
+				    (8 * n);
+				*mask |= (uint32_t)p->pool[e->a + 2 * k] <<
+				    (8 * n);
+			}
+			continue;
+		case PEL_SKIP:
+			n += e->n;
+			continue;
+		case PEL_CLASS:
+			n++;
+			continue;
+		case PEL_FALT:
+			n += e->b;
+			continue;
+		default:	/* variable width: nothing fixed beyond */
+			return;
+		}
 	}
 }
 
@@ -282,6 +399,7 @@ anchor_select(const struct pattern *p, struct anchor *a)
 	a->off = pos[best_i].off;
 	a->score = best;
 	ap_keys(&pos[best_i], best_len, a);
+	ap_ext(pos, n, best_i, best_len, a);
 	free(pos);
 	return 0;
 fail:

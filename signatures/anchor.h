@@ -3,6 +3,8 @@
  *
  * SYNOPSIS
  *	int	 anchor_select(const struct pattern *p, struct anchor *a);
+ *	void	 anchor_head(const struct pattern *p, uint32_t *val,
+ *		    uint32_t *mask);
  * DESCRIPTION
  *	A pattern is found by the prefilter through one window of 4 (or,
  *	failing that, 2) consecutive fixed bytes of the pattern: its anchor.
@@ -20,8 +22,19 @@
  *	4-byte or 2-byte unaligned load at the window's position gives).
  *	el and off locate the window's first byte: element el (of the main
  *	sequence) at byte offset off.
+ *
+ *	ext, extmask and extoff describe up to 4 more fixed bytes next to
+ *	the window, 4 bytes after it (extoff 4) or before it (extoff -4),
+ *	whichever side has more: a candidate whose bytes there differ under
+ *	the mask is rejected before verification.  extmask is 0 when no
+ *	neighbouring byte is fixed.
+ *
+ *	anchor_head() gives the fixed bytes among the first 4 a match of p
+ *	starts with, as a little-endian value and mask (mask 0 for a byte
+ *	that is not fixed), for a quick check of patterns tried at their
+ *	offset.
  * ERRORS
- *	Returns 0 with a->len 4 or 2, or -1 when the pattern has no usable
+ *	anchor_select() returns 0 with a->len 4 or 2, or -1 when the pattern has no usable
  *	window (a->len 0).  Never allocates more than a transient array,
  *	never exits.
  * PROCESS
@@ -43,8 +56,12 @@ struct anchor {
 	uint32_t	 nkeys;
 	uint32_t	 keys[ANCHOR_MAXKEYS];
 	uint32_t	 score;		/* rarity, 1/16 bit */
+	uint32_t	 ext;
+	uint32_t	 extmask;
+	int32_t		 extoff;
 };
 
 int	 anchor_select(const struct pattern *, struct anchor *);
+void	 anchor_head(const struct pattern *, uint32_t *, uint32_t *);
 
 #endif

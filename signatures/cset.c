@@ -38,12 +38,15 @@ struct anc {
 	uint16_t	 off;
 	uint8_t		 target;
 	uint8_t		 len;
-	uint16_t	 pad;
+	uint8_t		 before;	/* quick-check bytes precede */
+	uint8_t		 pad;
+	uint32_t	 ext;		/* XORed, masked */
+	uint32_t	 extmask;
 };
 
 struct dir {
-	uint32_t	 pat;
-	uint32_t	 target;
+	struct vmod_direct	 d;
+	uint32_t		 target;
 };
 
 struct cset {
@@ -454,7 +457,7 @@ cset_pattern(struct cset *cs, const struct pattern *p,
 	size_t		 npats;
 
 	npats = cs->pats.len / sizeof(struct vmod_pat);
-	if (npats >= VENT_LAST || cs->pool.len + p->npool >= UINT32_MAX ||
+	if (npats >= VENT_PAT || cs->pool.len + p->npool >= UINT32_MAX ||
 	    cs->elems.len / sizeof(ve) + p->nel >= UINT32_MAX) {
 		errno = AV_ELIMIT;
 		return -1;
@@ -520,7 +523,9 @@ cset_pattern(struct cset *cs, const struct pattern *p,
 
 	cs->st.patterns++;
 	if (direct) {
-		d.pat = pat;
+		d.d.pat = pat;
+		anchor_head(p, &d.d.head, &d.d.headmask);
+		d.d.head = (d.d.head ^ 0x01010101U * CSET_XOR) & d.d.headmask;
 		d.target = target;
 		buf_add(&cs->dir, &d, sizeof(d));
 		cs->st.direct++;
@@ -531,6 +536,9 @@ cset_pattern(struct cset *cs, const struct pattern *p,
 		an.off = a->off;
 		an.target = target;
 		an.len = (uint8_t)a->len;
+		an.before = a->extoff < 0;
+		an.extmask = a->extmask;
+		an.ext = (a->ext ^ 0x01010101U * CSET_XOR) & a->extmask;
 		for (i = 0; i < a->nkeys; i++) {
 			an.key = a->keys[i] ^ (a->len == 4 ? 0x01010101U *
 			    CSET_XOR : 0x0101U * CSET_XOR);
@@ -736,7 +744,7 @@ build_table(struct layout *lo, struct anc *a, size_t n, int len,
 {
 	size_t		 i, j, nkeys = 0, bitwords, nslots, firstslot, w;
 	uint32_t	 blog, slog, h, firstent;
-	uint64_t	*bits, bit;
+	uint64_t	*bits, bit, hb;
 	struct vmod_slot *slots, empty = { 0, UINT32_MAX };
 	struct vmod_ent	 e;
 
@@ -746,7 +754,8 @@ build_table(struct layout *lo, struct anc *a, size_t n, int len,
 	if (nkeys == 0)
 		return 0;
 	if (len == 4) {
-		blog = ceil_log2(nkeys) + 5;
+		/* blocked Bloom filter, 16 bits per key, 2 bits each */
+		blog = ceil_log2(nkeys) + 4;
 		if (blog < 12)
 			blog = 12;
 		if (blog > 28)
@@ -776,20 +785,25 @@ build_table(struct layout *lo, struct anc *a, size_t n, int len,
 			if (j > i && a[j].pat == a[j - 1].pat &&
 			    a[j].el == a[j - 1].el && a[j].off == a[j - 1].off)
 				continue;	/* same anchor twice */
-			e.pat = a[j].pat;
+			e.pat = a[j].pat | (a[j].before ? VENT_BEFORE : 0);
 			e.el = a[j].el;
 			e.off = a[j].off;
+			e.ext = a[j].ext;
+			e.extmask = a[j].extmask;
 			buf_add(&lo->sect[VS_ENTS], &e, sizeof(e));
 		}
 		if (lo->sect[VS_ENTS].failed)
 			return -1;
 		((struct vmod_ent *)lo->sect[VS_ENTS].data)
 		    [lo->sect[VS_ENTS].len / sizeof(e) - 1].pat |= VENT_LAST;
-		if (len == 4)
-			bit = (uint32_t)(a[i].key * VMOD_BITMUL) >> (32 - blog);
-		else
+		if (len == 4) {
+			hb = (uint64_t)a[i].key * VMOD_BITMUL;
+			bits[hb >> (64 - (blog - 6))] |= (uint64_t)1 << (hb & 63) |
+			    (uint64_t)1 << ((hb >> 6) & 63);
+		} else {
 			bit = a[i].key & 0xffff;
-		bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+			bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+		}
 		h = (uint32_t)(a[i].key * VMOD_SLOTMUL) >> (32 - slog);
 		while (slots[h].ent != UINT32_MAX)
 			h = (h + 1) & (nslots - 1);
@@ -931,12 +945,12 @@ build_groups(struct cset *cs, struct layout *lo, const uint8_t *dead)
 		grp[g].nents = (uint32_t)n;
 		cs->st.keys += grp[g].nkeys + grp[g].nskeys;
 		grp[g].direct = (uint32_t)(lo->sect[VS_DIRECT].len /
-		    sizeof(uint32_t));
+		    sizeof(struct vmod_direct));
 		for (i = 0; i < ndir; i++)
 			if (group_has(g, dirs[i].target) &&
-			    !dead[dirs[i].pat]) {
-				buf_add(&lo->sect[VS_DIRECT], &dirs[i].pat,
-				    sizeof(uint32_t));
+			    !dead[dirs[i].d.pat]) {
+				buf_add(&lo->sect[VS_DIRECT], &dirs[i].d,
+				    sizeof(struct vmod_direct));
 				grp[g].ndirect++;
 			}
 	}
@@ -1050,7 +1064,7 @@ cset_build(struct cset *cs, uint64_t serial, const char *name,
 	lo.recsize[VS_BITS] = sizeof(uint64_t);
 	lo.recsize[VS_SLOTS] = sizeof(struct vmod_slot);
 	lo.recsize[VS_ENTS] = sizeof(struct vmod_ent);
-	lo.recsize[VS_DIRECT] = sizeof(uint32_t);
+	lo.recsize[VS_DIRECT] = sizeof(struct vmod_direct);
 	lo.recsize[VS_OWNERS] = sizeof(struct vmod_owner);
 	for (s = 0; s < VS_NSECT; s++)
 		if (lo.sect[s].failed)

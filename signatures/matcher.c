@@ -151,7 +151,10 @@ static void	 ldb_eval(struct matcher *, struct lstate *);
 static void	 check_pat(struct matcher *, uint32_t, const struct vmod_view *,
 		    uint32_t, uint32_t, size_t, uint32_t);
 static void	 probe(struct matcher *, uint32_t, const struct vmod_view *,
-		    uint64_t, uint32_t, uint32_t, size_t);
+		    uint64_t, uint32_t, uint32_t, size_t, uint32_t);
+static inline int ext_ok(const struct matcher *, const struct vmod_view *,
+		    const struct vmod_ent *, size_t, uint32_t);
+static inline int bloom4(const uint64_t *, uint32_t, uint32_t);
 static inline void scan_one(struct matcher *, uint32_t,
 		    const struct vmod_view *, const struct vmod_group *, size_t,
 		    uint32_t, int, int);
@@ -1135,10 +1138,34 @@ check_pat(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 	record(m, mod, v, p, (uint64_t)start);
 }
 
+/*
+ * ext_ok - the quick check of an entry: the 4 bytes after (or before) the
+ * window at pos, of length klen, agree with the pattern where it is fixed.
+ * Near the ends of the object, where they cannot be read, it passes.
+ */
+static inline int
+ext_ok(const struct matcher *m, const struct vmod_view *v,
+    const struct vmod_ent *e, size_t pos, uint32_t klen)
+{
+	uint32_t	 w;
+	size_t		 q;
+
+	if (e->pat & VENT_BEFORE) {
+		if (pos < 4)
+			return 1;
+		q = pos - 4;
+	} else
+		q = pos + klen;
+	if (q > m->len || m->len - q < 4)
+		return 1;
+	memcpy(&w, m->buf + q, 4);
+	return ((w ^ v->xor32) & e->extmask) == e->ext;
+}
+
 /* probe - a bitmap hit: look the key up and check its patterns */
 static void
 probe(struct matcher *m, uint32_t mod, const struct vmod_view *v,
-    uint64_t slots, uint32_t slog, uint32_t key, size_t pos)
+    uint64_t slots, uint32_t slog, uint32_t key, size_t pos, uint32_t klen)
 {
 	const struct vmod_slot	*sl = v->slots + slots;
 	const struct vmod_ent	*e;
@@ -1148,8 +1175,10 @@ probe(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 	while (sl[h].ent != UINT32_MAX) {
 		if (sl[h].key == key) {
 			for (e = &v->ents[sl[h].ent]; !m->stop; e++) {
-				check_pat(m, mod, v, e->pat & ~VENT_LAST, e->el,
-				    pos, e->off);
+				if (e->extmask == 0 ||
+				    ext_ok(m, v, e, pos, klen))
+					check_pat(m, mod, v, e->pat & VENT_PAT,
+					    e->el, pos, e->off);
 				if (e->pat & VENT_LAST)
 					break;
 			}
@@ -1163,9 +1192,18 @@ probe(struct matcher *m, uint32_t mod, const struct vmod_view *v,
  * BIT4 and BIT2 test a 4-byte and a 2-byte window (already XORed) against
  * a group's bitmaps; they yield 0 or 1.
  */
-#define BIT4(k)	((bits[(uint32_t)((k) * VMOD_BITMUL) >> shift >> 6] >>	\
-		    (((uint32_t)((k) * VMOD_BITMUL) >> shift) & 63)) & 1)
+#define BIT4(k)	bloom4(bits, shift, (k))
 #define BIT2(k)	((sbits[((k) & 0xffff) >> 6] >> ((k) & 63)) & 1)
+
+/* bloom4 - is a 4-byte key possibly in a group's blocked Bloom filter */
+static inline int
+bloom4(const uint64_t *bits, uint32_t shift, uint32_t k)
+{
+	uint64_t	 h = (uint64_t)k * VMOD_BITMUL;
+	uint64_t	 m = (uint64_t)1 << (h & 63) | (uint64_t)1 << ((h >> 6) & 63);
+
+	return (bits[h >> shift] & m) == m;
+}
 
 /* scan_one - test the windows at position i, probe on hits */
 static inline void
@@ -1173,12 +1211,12 @@ scan_one(struct matcher *m, uint32_t mod, const struct vmod_view *v,
     const struct vmod_group *g, size_t i, uint32_t k, int has4, int has2)
 {
 	const uint64_t	*bits = v->bits + g->bits, *sbits = v->bits + g->sbits;
-	uint32_t	 shift = 32 - g->bits_log2;
+	uint32_t	 shift = 64 - (g->bits_log2 - 6);
 
 	if (has4 && BIT4(k))
-		probe(m, mod, v, g->slots, g->slots_log2, k, i);
+		probe(m, mod, v, g->slots, g->slots_log2, k, i, 4);
 	if (has2 && !m->stop && BIT2(k))
-		probe(m, mod, v, g->sslots, g->sslots_log2, k & 0xffff, i);
+		probe(m, mod, v, g->sslots, g->sslots_log2, k & 0xffff, i, 2);
 }
 
 /*
@@ -1195,7 +1233,7 @@ scan_group(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 	const uint64_t	*bits = v->bits + g->bits, *sbits = v->bits + g->sbits;
 	const uint32_t	 x32 = v->xor32;
 	const uint64_t	 x64 = (uint64_t)x32 << 32 | x32;
-	uint32_t	 shift = 32 - g->bits_log2, k0, k1, k2, k3;
+	uint32_t	 shift = 64 - (g->bits_log2 - 6), k0, k1, k2, k3;
 	int		 has4 = g->bits_log2 != 0, has2 = g->sslots_log2 != 0;
 	uint64_t	 w, hit;
 	size_t		 i, end8, last;
@@ -1274,17 +1312,24 @@ static void
 scan_direct(struct matcher *m, uint32_t mod, const struct vmod_view *v,
     const struct vmod_group *g)
 {
+	const struct vmod_direct *d;
 	const struct vmod_pat	*p;
 	struct vctx		 c;
 	uint64_t		 lo, hi, s;
-	uint32_t		 i;
+	uint32_t		 i, w;
 	int64_t			 r;
 
 	for (i = 0; i < g->ndirect && !m->stop; i++) {
-		p = &v->pats[v->direct[g->direct + i]];
+		d = &v->direct[g->direct + i];
+		p = &v->pats[d->pat];
 		if (pat_window(p, m->t, m->len, &lo, &hi) == -1)
 			continue;
 		for (s = lo; s <= hi && !m->stop; s++) {
+			if (d->headmask != 0 && m->len - s >= 4) {
+				memcpy(&w, m->buf + s, 4);
+				if (((w ^ v->xor32) & d->headmask) != d->head)
+					continue;
+			}
 			if (!pat_wanted(m, mod, v, p))
 				break;
 			vctx_init(&c, m, v, p);

@@ -44,7 +44,7 @@ static const uint32_t vm_recsize[VS_NSECT] = {
 	[VS_BITS] = sizeof(uint64_t),
 	[VS_SLOTS] = sizeof(struct vmod_slot),
 	[VS_ENTS] = sizeof(struct vmod_ent),
-	[VS_DIRECT] = sizeof(uint32_t),
+	[VS_DIRECT] = sizeof(struct vmod_direct),
 	[VS_OWNERS] = sizeof(struct vmod_owner),
 };
 
@@ -227,7 +227,7 @@ vmod_view(struct vmod_view *v, const uint8_t *base, size_t size)
 	v->nslots = COUNT(VS_SLOTS);
 	v->ents = (const struct vmod_ent *)SECT(VS_ENTS);
 	v->nents = COUNT(VS_ENTS);
-	v->direct = (const uint32_t *)SECT(VS_DIRECT);
+	v->direct = (const struct vmod_direct *)SECT(VS_DIRECT);
 	v->ndirect = COUNT(VS_DIRECT);
 	v->owners = (const struct vmod_owner *)SECT(VS_OWNERS);
 	v->nowners = COUNT(VS_OWNERS);
@@ -339,15 +339,15 @@ vmod_validate(const uint8_t *base, size_t size, int deep)
 		if (vm_pattern(&v, &v.pats[i]) == -1)
 			return vm_fail(AV_ECORRUPT);
 	for (i = 0; i < v.ndirect; i++)
-		if (v.direct[i] >= v.npats)
+		if (v.direct[i].pat >= v.npats)
 			return vm_fail(AV_ECORRUPT);
 	if (v.nents > 0 && !(v.ents[v.nents - 1].pat & VENT_LAST))
 		return vm_fail(AV_ECORRUPT);
 	for (i = 0; i < v.nents; i++) {
 		e = &v.ents[i];
-		if ((e->pat & ~VENT_LAST) >= v.npats)
+		if ((e->pat & VENT_PAT) >= v.npats)
 			return vm_fail(AV_ECORRUPT);
-		p = &v.pats[e->pat & ~VENT_LAST];
+		p = &v.pats[e->pat & VENT_PAT];
 		if (e->el >= p->nmain || (p->flags & VPAT_DIRECT))
 			return vm_fail(AV_ECORRUPT);
 		el = &v.els[p->el + e->el];

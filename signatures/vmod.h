@@ -52,8 +52,12 @@
 #define VMOD_NGROUPS	16		/* prefilter groups: target types */
 #define VMOD_NAMELEN	32
 
-/* Multipliers of the prefilter hashes (odd, well mixed). */
-#define VMOD_BITMUL	0x9e3779b1U
+/*
+ * Prefilter hashes.  The 4-byte bitmap is a blocked Bloom filter: a key's
+ * h = key * VMOD_BITMUL (64-bit) selects the word h >> (64 - wlog2) and in
+ * it the two bits h & 63 and (h >> 6) & 63, where wlog2 = bits_log2 - 6.
+ */
+#define VMOD_BITMUL	0x9e3779b97f4a7c15ULL
 #define VMOD_SLOTMUL	0x85ebca6bU
 
 enum vmod_section {
@@ -75,7 +79,7 @@ enum vmod_section {
 	VS_BITS,	/* uint64_t words of prefilter bitmaps */
 	VS_SLOTS,	/* struct vmod_slot */
 	VS_ENTS,	/* struct vmod_ent */
-	VS_DIRECT,	/* uint32_t pattern indexes checked at their offset */
+	VS_DIRECT,	/* struct vmod_direct: patterns checked at their offset */
 	VS_OWNERS,	/* struct vmod_owner: signatures sharing a pattern */
 	VS_NSECT
 };
@@ -211,20 +215,38 @@ struct vmod_group {
 	uint32_t	 nskeys;
 };
 
+/*
+ * A pattern checked at its offset, with the fixed bytes it starts with
+ * (XORed like keys, masked) for a quick check at each candidate start.
+ */
+struct vmod_direct {
+	uint32_t	 pat;
+	uint32_t	 head;
+	uint32_t	 headmask;
+};
+
 /* Slot of a prefilter hash table; ent is UINT32_MAX when empty. */
 struct vmod_slot {
 	uint32_t	 key;
 	uint32_t	 ent;		/* VS_ENTS index of the key's first entry */
 };
 
-/* Prefilter entry: the anchor of pattern pat starts at byte off of
+/*
+ * Prefilter entry: the anchor of pattern pat starts at byte off of
  * element el (relative to the pattern).  Entries of one key are
- * consecutive; the last has VENT_LAST in pat. */
+ * consecutive; the last has VENT_LAST in pat.  Before verifying, the 4
+ * bytes right after the window (or, with VENT_BEFORE, right before it),
+ * XORed like keys and masked with extmask, must equal ext.
+ */
 #define VENT_LAST	0x80000000U
+#define VENT_BEFORE	0x40000000U
+#define VENT_PAT	0x3fffffffU
 struct vmod_ent {
 	uint32_t	 pat;
 	uint16_t	 el;
 	uint16_t	 off;
+	uint32_t	 ext;
+	uint32_t	 extmask;
 };
 
 /* Typed pointers into a validated module. */
@@ -260,7 +282,7 @@ struct vmod_view {
 	size_t				 nslots;
 	const struct vmod_ent		*ents;
 	size_t				 nents;
-	const uint32_t			*direct;
+	const struct vmod_direct	*direct;
 	size_t				 ndirect;
 	const struct vmod_owner		*owners;
 	size_t				 nowners;
