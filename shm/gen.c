@@ -163,6 +163,9 @@ gen_open(struct gen *g, const char *path)
 		goto fail;
 	if (gen_dir(g, g->path) == -1)
 		goto fail;
+	n = (ssize_t)strlen(g->path);
+	while (n > 1 && g->path[n - 1] == '/')
+		g->path[--n] = '\0';
 	base = strrchr(g->path, '/') ? strrchr(g->path, '/') + 1 : g->path;
 	if (gen_serialof(base, &serial) == 0)
 		g->serial = serial;
@@ -202,6 +205,8 @@ gen_next_serial(const char *basedir)
 				max = s;
 		closedir(d);
 	}
+	if (max == UINT64_MAX)
+		return 0;	/* no serial left */
 	return max + 1 > now ? max + 1 : now;
 }
 
@@ -255,9 +260,20 @@ gen_install(const char *basedir, uint64_t serial, const char *const *names,
 {
 	char	 tmp[PATH_MAX], final[PATH_MAX], link[PATH_MAX], rel[64];
 	char	 file[PATH_MAX];
-	size_t	 i;
+	size_t	 i, written = 0;
 	int	 dfd = -1, saved;
 
+	/* names become file names: no path, no hidden file, no nothing */
+	if (n == 0 || n > GEN_MAXMODS || serial == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (names[i][0] == '\0' || names[i][0] == '.' ||
+		    strchr(names[i], '/') != NULL || strlen(names[i]) > 64) {
+			errno = EINVAL;
+			return -1;
+		}
 	if (mkdir(basedir, 0755) == -1 && errno != EEXIST)
 		return -1;
 	if (path_fmt(rel, sizeof(rel), "gen-%llu",
@@ -277,13 +293,14 @@ gen_install(const char *basedir, uint64_t serial, const char *const *names,
 	if ((dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if (strchr(names[i], '/') != NULL || names[i][0] == '.') {
-			errno = EINVAL;
+		if (path_fmt(file, sizeof(file), "%s.vmod", names[i]) == -1)
+			goto fail;
+		if (gen_write(dfd, file, images[i], sizes[i]) == -1) {
+			if (errno != EEXIST)
+				unlinkat(dfd, file, 0);	/* a partial file */
 			goto fail;
 		}
-		if (path_fmt(file, sizeof(file), "%s.vmod", names[i]) == -1 ||
-		    gen_write(dfd, file, images[i], sizes[i]) == -1)
-			goto fail;
+		written = i + 1;
 	}
 	if (fsync(dfd) == -1)
 		goto fail;
@@ -301,14 +318,14 @@ gen_install(const char *basedir, uint64_t serial, const char *const *names,
 	}
 	if (gen_fsyncdir(basedir) == -1)
 		return -1;
-	if (dir != NULL)
-		snprintf(dir, dirlen, "%s", final);
+	if (dir != NULL && path_fmt(dir, dirlen, "%s", final) == -1)
+		return -1;
 	return 0;
 fail:
 	saved = errno;
 	if (dfd != -1)
 		close(dfd);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < written; i++) {
 		if (path_fmt(file, sizeof(file), "%s/%s.vmod", tmp,
 		    names[i]) == 0)
 			unlink(file);

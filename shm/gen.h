@@ -22,13 +22,17 @@
  *	generation's serial is that of gen-<serial>, or the largest module
  *	serial.  g->err describes a failure, naming the file.
  *
- *	gen_install() writes the modules into basedir/.gen-<serial>.tmp,
- *	fsyncs each file and the directory, renames it to gen-<serial>,
- *	points a temporary symlink at it and renames that over current,
- *	then fsyncs basedir.  It refuses an existing gen-<serial>.  The new
- *	generation's path goes to dir.  gen_next_serial() returns a serial
- *	larger than every generation in basedir and at least the current
- *	time in seconds.
+ *	gen_install() writes the modules as NAME.vmod into
+ *	basedir/.gen-<serial>.tmp.<pid>, fsyncs each file and the directory,
+ *	renames it to gen-<serial>, points a temporary symlink
+ *	.current.tmp.<pid> at it and renames that over current, then fsyncs
+ *	basedir.  It refuses an existing gen-<serial>, no modules, and names
+ *	that are empty, start with '.', contain '/' or are longer than 64
+ *	bytes (EINVAL, before anything is written).  On failure it removes
+ *	what it wrote.  The new generation's path goes to dir (ENAMETOOLONG
+ *	if it does not fit).  gen_next_serial() returns a serial larger than
+ *	every generation in basedir and at least the current time in
+ *	seconds, or 0 when the largest serial is already used.
  * ERRORS
  *	gen_open() and gen_install() return 0, or -1 with errno (and
  *	g->err, for gen_open).  Never exit, never log.

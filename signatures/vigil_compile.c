@@ -284,6 +284,12 @@ compile_main(int argc, char **argv)
 	if (serial == 0)
 		serial = install ? gen_next_serial(install) :
 		    (uint64_t)time(NULL);
+	if (serial == 0) {
+		log_warnx("%s: no serial left after the largest generation",
+		    install);
+		ex = EX_CANTCREAT;
+		goto done;
+	}
 	if (cset_build(cs, serial, name, &img, &size) == -1) {
 		if (errno == AV_ENOSIGS) {
 			log_warnx("no signatures to compile");

@@ -140,6 +140,7 @@ vm_pattern(const struct vmod_view *v, const struct vmod_pat *p)
 	uint32_t		 i;
 
 	if (p->sig >= v->nsigs || p->nmain == 0 || p->nmain > p->nel ||
+	    p->nel > PAT_MAXEL ||
 	    !vm_range(p->el, p->nel, v->nels) || p->offkind > OFF_LAST ||
 	    p->target >= VMOD_NGROUPS || (p->flags & ~VPAT_DIRECT) ||
 	    p->nowners == 0)

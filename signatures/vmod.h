@@ -45,7 +45,7 @@
 #include <stdint.h>
 
 #define VMOD_MAGIC	"VIGILMOD"
-#define VMOD_VERSION	1
+#define VMOD_VERSION	2
 /* version, and a byte that differs between byte orders */
 #define VMOD_FORMAT	((uint32_t)VMOD_VERSION << 8 | 0x4c)
 #define VMOD_ALIGN	64
