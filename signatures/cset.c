@@ -64,12 +64,22 @@ struct cset {
 	struct buf		 dir;		/* struct dir */
 	struct buf		 hash[DIGEST_NTYPES];	/* struct vmod_hash */
 	struct buf		 fp[DIGEST_NTYPES];
-	struct buf		 ign;		/* uint64_t */
+	struct buf		 ign;		/* uint64_t: name-only entries */
+	struct buf		 ignx;		/* struct ignent: every entry */
+	int			 ignx_sorted;
 	struct buf		 xown;		/* struct xowner */
 	struct buf		 dedup;		/* struct dslot[dedupcap] */
 	size_t			 dedupcap;
 	size_t			 ndedup;
 	struct buf		 scratch;	/* pattern serialisation */
+};
+
+/* An .ign/.ign2 entry: a name, and maybe the MD5 of one source line. */
+struct ignent {
+	uint64_t	 name;		/* fhash64 of the name */
+	uint8_t		 md5[16];
+	uint32_t	 hasmd5;
+	uint32_t	 pad;
 };
 
 /* An owner of a pattern beyond its first. */
@@ -124,14 +134,20 @@ static int	 anc_cmp(const void *, const void *);
 static int	 hash_cmp(const void *, const void *, void *);
 static int	 u64_cmp(const void *, const void *);
 static int	 cset_ignored(const struct cset *, const char *);
+static int	 cset_ignored_line(struct cset *, const char *, const char *,
+		    size_t);
+static int	 ignent_cmp(const void *, const void *);
 static int	 group_raw(unsigned);
 static int	 group_has(unsigned, uint8_t);
 static uint32_t	 ceil_log2(uint64_t);
 static int	 build_table(struct layout *, struct anc *, size_t, int,
 		    struct vmod_group *);
-static int	 build_groups(struct cset *, struct layout *, const uint8_t *);
+static int	 build_groups(struct cset *, struct layout *, const uint8_t *,
+		    const uint8_t *);
 
 static int	 build_hashes(struct cset *, struct layout *);
+static int	 build_zero(struct cset *, struct layout *, const uint8_t *,
+		    struct vmod_group *);
 
 /* cset_reason_str - description of a skip reason */
 const char *
@@ -175,6 +191,7 @@ cset_free(struct cset *cs)
 	buf_clear(&cs->anc);
 	buf_clear(&cs->dir);
 	buf_clear(&cs->ign);
+	buf_clear(&cs->ignx);
 	buf_clear(&cs->xown);
 	buf_clear(&cs->dedup);
 	buf_clear(&cs->scratch);
@@ -261,6 +278,10 @@ cset_add_hash(struct cset *cs, const struct hashsig *h)
 		errno = EINVAL;
 		return -1;
 	}
+	if (!h->fp && cset_ignored_line(cs, h->name, h->line, h->linelen)) {
+		cs->st.skipped[CR_IGNORED]++;
+		return 0;
+	}
 	memset(&e, 0, sizeof(e));
 	e.size = h->size;
 	memcpy(e.digest, h->digest, digest_len(h->type));
@@ -280,17 +301,79 @@ cset_add_hash(struct cset *cs, const struct hashsig *h)
 	return 0;
 }
 
-/* cset_add_ignore - leave signatures of this name out */
+/* cset_add_ignore - leave signatures of this name (and line MD5) out */
 int
-cset_add_ignore(struct cset *cs, const char *name)
+cset_add_ignore(struct cset *cs, const char *name, const uint8_t *md5)
 {
-	uint64_t	 h = fhash64(name, strlen(name), 0);
+	struct ignent	 e;
 
-	buf_add(&cs->ign, &h, sizeof(h));
+	memset(&e, 0, sizeof(e));
+	e.name = fhash64(name, strlen(name), 0);
+	if (md5 != NULL) {
+		memcpy(e.md5, md5, sizeof(e.md5));
+		e.hasmd5 = 1;
+	} else
+		buf_add(&cs->ign, &e.name, sizeof(e.name));
+	buf_add(&cs->ignx, &e, sizeof(e));
+	cs->ignx_sorted = 0;
 	cs->st.ignores++;
-	if (cs->ign.failed) {
+	if (cs->ign.failed || cs->ignx.failed) {
 		errno = ENOMEM;
 		return -1;
+	}
+	return 0;
+}
+
+/* ignent_cmp - order ignore entries by name hash */
+static int
+ignent_cmp(const void *va, const void *vb)
+{
+	const struct ignent	*a = va, *b = vb;
+
+	return a->name < b->name ? -1 : a->name > b->name;
+}
+
+/*
+ * cset_ignored_line - is a signature being added ignored: by its name,
+ * or by its name and the MD5 of its source line.
+ */
+static int
+cset_ignored_line(struct cset *cs, const char *name, const char *line,
+    size_t linelen)
+{
+	struct ignent	*e = (struct ignent *)cs->ignx.data, key;
+	size_t		 n = cs->ignx.len / sizeof(*e), lo, hi, mid;
+	uint8_t		 md5[16];
+	int		 have = 0;
+
+	if (n == 0)
+		return 0;
+	if (!cs->ignx_sorted) {
+		qsort(e, n, sizeof(*e), ignent_cmp);
+		cs->ignx_sorted = 1;
+	}
+	key.name = fhash64(name, strlen(name), 0);
+	lo = 0;
+	hi = n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (e[mid].name < key.name)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && e[lo].name == key.name; lo++) {
+		if (!e[lo].hasmd5)
+			return 1;
+		if (line == NULL)
+			continue;
+		if (!have) {
+			if (digest_buf(DIGEST_MD5, line, linelen, md5) == -1)
+				return 0;
+			have = 1;
+		}
+		if (memcmp(md5, e[lo].md5, sizeof(md5)) == 0)
+			return 1;
 	}
 	return 0;
 }
@@ -566,6 +649,10 @@ cset_add_body(struct cset *cs, const struct bodysig *s, const char **why)
 	if (s->nsub == 0 || s->nsub > BODYSIG_MAXSUB) {
 		*why = "no subsignatures";
 		return -1;
+	}
+	if (cset_ignored_line(cs, s->name, s->line, s->linelen)) {
+		cs->st.skipped[CR_IGNORED]++;
+		return 0;
 	}
 	anc = calloc(BODYSIG_MAXSUB * SUBSIG_MAXPAT, sizeof(*anc));
 	direct = calloc(BODYSIG_MAXSUB * SUBSIG_MAXPAT, sizeof(*direct));
@@ -901,7 +988,8 @@ build_owners(struct cset *cs, struct layout *lo, const uint8_t *ignored,
 
 /* build_groups - the prefilter and direct list of every target group */
 static int
-build_groups(struct cset *cs, struct layout *lo, const uint8_t *dead)
+build_groups(struct cset *cs, struct layout *lo, const uint8_t *dead,
+    const uint8_t *ignored)
 {
 	struct vmod_group	 grp[VMOD_NGROUPS];
 	const struct anc	*all = (const struct anc *)cs->anc.data;
@@ -954,11 +1042,49 @@ build_groups(struct cset *cs, struct layout *lo, const uint8_t *dead)
 				grp[g].ndirect++;
 			}
 	}
+	if (build_zero(cs, lo, ignored, grp) == -1)
+		goto done;
 	buf_add(&lo->sect[VS_GROUPS], grp, sizeof(grp));
 	rc = 0;
 done:
 	free(a);
 	return rc;
+}
+
+/*
+ * build_zero - per group, the .ldb signatures whose expression holds with
+ * no match at all: the matcher evaluates them for every object.
+ */
+static int
+build_zero(struct cset *cs, struct layout *lo, const uint8_t *ignored,
+    struct vmod_group *grp)
+{
+	const struct vmod_sig	*sigs = (const struct vmod_sig *)cs->sigs.data;
+	size_t			 nsigs = cs->sigs.len / sizeof(*sigs), i;
+	static const uint32_t	 zeros[64];
+	uint8_t			*vac;
+	uint32_t		 k;
+	unsigned		 g;
+
+	if ((vac = calloc(nsigs ? nsigs : 1, 1)) == NULL)
+		return -1;
+	for (i = 0; i < nsigs; i++)
+		vac[i] = sigs[i].kind == BODYSIG_LDB && !ignored[i] &&
+		    lexpr_eval((const uint8_t *)cs->expr.data + sigs[i].expr,
+		    sigs[i].exprlen, zeros);
+	for (g = 0; g < VMOD_NGROUPS; g++) {
+		grp[g].zero = (uint32_t)(lo->sect[VS_ZERO].len /
+		    sizeof(uint32_t));
+		grp[g].nzero = 0;
+		for (i = 0; i < nsigs; i++)
+			if (vac[i] && group_has(g, sigs[i].target)) {
+				k = (uint32_t)i;
+				buf_add(&lo->sect[VS_ZERO], &k, sizeof(k));
+				grp[g].nzero++;
+			}
+	}
+	free(vac);
+	return lo->sect[VS_ZERO].failed ? -1 : 0;
 }
 
 /* build_hashes - sorted, deduplicated hash and allow-list tables */
@@ -1035,16 +1161,22 @@ cset_build(struct cset *cs, uint64_t serial, const char *name,
 		goto nomem;
 	if (build_hashes(cs, &lo) == -1 ||
 	    build_owners(cs, &lo, ignored, dead) == -1 ||
-	    build_groups(cs, &lo, dead) == -1)
+	    build_groups(cs, &lo, dead, ignored) == -1)
 		goto nomem;
 	for (s = 0; s < DIGEST_NTYPES; s++) {
 		nhash += lo.sect[VS_HASH_MD5 + s].len / lo.recsize[VS_HASH_MD5 + s];
 		nfp += lo.sect[VS_FP_MD5 + s].len / lo.recsize[VS_FP_MD5 + s];
 	}
-	if (nhash == 0 && nfp == 0 && nsigs == 0) {
+	if (cs->st.lines == 0) {
+		/* no line at all; a set emptied by skips still builds */
 		errno = AV_ENOSIGS;
 		goto fail;
 	}
+
+	/* Names are stored obfuscated (vmod.h); nothing reads them after. */
+	for (i = 0; i < cs->strings.len; i++)
+		if (cs->strings.data[i] != 0)
+			cs->strings.data[i] ^= CSET_XOR | 0x80;
 
 	/* The accumulated sections are moved into the layout as they are. */
 	lo.sect[VS_STRINGS] = cs->strings;
@@ -1066,6 +1198,7 @@ cset_build(struct cset *cs, uint64_t serial, const char *name,
 	lo.recsize[VS_ENTS] = sizeof(struct vmod_ent);
 	lo.recsize[VS_DIRECT] = sizeof(struct vmod_direct);
 	lo.recsize[VS_OWNERS] = sizeof(struct vmod_owner);
+	lo.recsize[VS_ZERO] = sizeof(uint32_t);
 	for (s = 0; s < VS_NSECT; s++)
 		if (lo.sect[s].failed)
 			goto nomem;

@@ -7,7 +7,8 @@
  *	int		 cset_add_hash(struct cset *cs, const struct hashsig *h);
  *	int		 cset_add_body(struct cset *cs, const struct bodysig *s,
  *			    const char **why);
- *	int		 cset_add_ignore(struct cset *cs, const char *name);
+ *	int		 cset_add_ignore(struct cset *cs, const char *name,
+ *			    const uint8_t *md5);
  *	void		 cset_skip(struct cset *cs, enum cset_reason r,
  *			    const char *file, unsigned long line,
  *			    const char *detail);
@@ -29,7 +30,10 @@
  *	copied; the caller keeps ownership of s.  cset_add_ignore() records a
  *	name from .ign/.ign2: signatures of that name are left out of the
  *	module, and the name is kept in the module so that it also applies
- *	to other modules of the same generation.
+ *	to other modules of the same generation.  With md5 (16 bytes), only
+ *	the signature whose source line has that MD5 is left out, and only
+ *	if it is added after the ignore entry: loaders read .ign/.ign2
+ *	sources first.
  *
  *	cset_skip() counts a line that was not compiled and, for reasons
  *	that are errors (CR_MALFORMED), or when o->verbose is set, calls
@@ -41,7 +45,8 @@
  * ERRORS
  *	cset_new() returns NULL (ENOMEM).  cset_add_*() return 0 or -1 (with
  *	*why for add_body; errno ENOMEM when memory ran out).  cset_build()
- *	returns 0 or -1 with errno ENOMEM or AV_ENOSIGS (nothing to write).
+ *	returns 0 or -1 with errno ENOMEM or AV_ENOSIGS (no signature line
+ *	was read at all; a set that skips or ignores emptied still builds).
  *	Never exit, never log: messages go through o->report.
  * PROCESS
  *	vigil-compile; the tests and fuzzers.
@@ -108,7 +113,7 @@ void		 cset_free(struct cset *);
 int		 cset_add_hash(struct cset *, const struct hashsig *);
 int		 cset_add_body(struct cset *, const struct bodysig *,
 		    const char **);
-int		 cset_add_ignore(struct cset *, const char *);
+int		 cset_add_ignore(struct cset *, const char *, const uint8_t *);
 void		 cset_skip(struct cset *, enum cset_reason, const char *,
 		    unsigned long, const char *);
 int		 cset_failed(const struct cset *);

@@ -61,11 +61,21 @@ static int	 hp_finish(struct hp *);
 static void	 hp_lengths(const struct pattern *, uint32_t, uint32_t,
 		    uint64_t *, uint64_t *);
 
-/* hexsig_boundary - is c a boundary character for (B) */
+/* hexsig_boundary - is c a boundary character for (B) on a side */
 int
-hexsig_boundary(uint8_t c)
+hexsig_boundary(uint8_t c, int side)
 {
-	return !isalnum(c);
+	int	 before = c == ' ' || c == '-' || c == '/' || c == '_' ||
+		    c == '.' || c == '<' || c == '@';
+	int	 after = c == ' ' || c == '-' || c == '/' || c == '_' ||
+		    c == '\n' || c == '\r' || c == '"' || c == '\'' ||
+		    c == '=' || c == '>';
+
+	if (side < 0)
+		return before;
+	if (side > 0)
+		return after;
+	return before || after;
 }
 
 /* hp_fail - record the first error */
@@ -437,7 +447,7 @@ hp_group(struct hp *h, struct elv *v, int neg, int in_alt)
 			return hp_simple(h, v, PEL_LINE, 0);
 		memset(set, 0, sizeof(set));
 		for (b = 0; b < 256; b++)
-			if (!isalnum(b))
+			if (c == 'B' ? hexsig_boundary(b, 0) : !isalnum(b))
 				set[b >> 3] |= 1 << (b & 7);
 		return hp_class(h, v, set, 0);
 	}

@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	int	 hexsig_parse(const char *s, size_t len, unsigned flags,
  *		    struct pattern *p, const char **why);
- *	int	 hexsig_boundary(uint8_t c);
+ *	int	 hexsig_boundary(uint8_t c, int side);
  * DESCRIPTION
  *	hexsig_parse() parses the body syntax of .ndb and .ldb signatures:
  *	hex bytes, "??", nibbles "a?" and "?a", gaps "*", "{n}", "{-n}",
@@ -23,8 +23,11 @@
  *	p must have been initialised with pattern_init(); on success it
  *	holds the elements, with minlen/maxlen set.
  *
- *	hexsig_boundary() tells whether c is a boundary character for (B)
- *	(anything but an ASCII letter or digit).
+ *	hexsig_boundary() tells whether c is a boundary character for (B):
+ *	side < 0 for the byte before a match, side > 0 for the byte after
+ *	it, 0 for a (B) inside a pattern.  As in ClamAV the sets differ by
+ *	side: space - / _ count on both sides, . < @ only before, and LF CR
+ *	" ' = > only after.
  * ERRORS
  *	Returns 0, or -1 with *why set to a static description of the first
  *	syntax error (the pattern is then cleared).  ENOMEM is reported as
@@ -42,6 +45,6 @@
 
 int	 hexsig_parse(const char *, size_t, unsigned, struct pattern *,
 	    const char **);
-int	 hexsig_boundary(uint8_t);
+int	 hexsig_boundary(uint8_t, int);
 
 #endif

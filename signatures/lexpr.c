@@ -318,6 +318,31 @@ lexpr_check(const uint8_t *code, uint32_t len, uint32_t nsub)
 	return depth == 1 ? 0 : -1;
 }
 
+/* lexpr_maxsub - largest subsignature index of a valid program */
+int
+lexpr_maxsub(const uint8_t *code, uint32_t len)
+{
+	uint32_t	 pc = 0;
+	int		 max = -1;
+
+	while (pc < len) {
+		switch (code[pc]) {
+		case LX_SUB:
+		case LX_SUBMOD:
+			if (len - pc >= 2 && (int)code[pc + 1] > max)
+				max = code[pc + 1];
+			pc += code[pc] == LX_SUB ? 2 : 7;
+			break;
+		case LX_BLK:
+			pc += 10;
+			break;
+		default:
+			pc++;
+		}
+	}
+	return max;
+}
+
 /* lexpr_eval - evaluate a program for the given counts */
 int
 lexpr_eval(const uint8_t *code, uint32_t len, const uint32_t *counts)

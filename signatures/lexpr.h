@@ -9,6 +9,7 @@
  *		    const uint32_t *counts);
  *	int	 lexpr_check(const uint8_t *code, uint32_t codelen,
  *		    uint32_t nsub);
+ *	int	 lexpr_maxsub(const uint8_t *code, uint32_t codelen);
  * DESCRIPTION
  *	The grammar is ClamAV's: subsignature indexes combined with "&" and
  *	"|" of equal precedence, grouping right to left ("0&1|2" is
@@ -33,7 +34,8 @@
  *	matches of subsignature i.  lexpr_check() validates a program read
  *	from an untrusted module: every opcode known, every index < nsub,
  *	the stack never underflows nor passes LEXPR_MAXDEPTH, exactly one
- *	value left.
+ *	value left.  lexpr_maxsub() returns the largest subsignature index a
+ *	valid program refers to (-1 for none).
  * ERRORS
  *	lexpr_compile() returns 0, or -1 with *why set (syntax error, index
  *	out of range, "out of memory").  lexpr_eval() returns 1 (true) or 0;
@@ -58,5 +60,6 @@ int	 lexpr_compile(const char *, size_t, uint32_t, uint8_t **, uint32_t *,
 	    uint32_t *, uint32_t *, const char **);
 int	 lexpr_eval(const uint8_t *, uint32_t, const uint32_t *);
 int	 lexpr_check(const uint8_t *, uint32_t, uint32_t);
+int	 lexpr_maxsub(const uint8_t *, uint32_t);
 
 #endif

@@ -137,12 +137,12 @@ static struct pfinal *fin_get(struct matcher *, uint32_t, uint32_t, int);
 static void	 fin_reset(struct matcher *);
 static int	 tdb_ok(struct matcher *, const struct vmod_view *,
 		    const struct vmod_sig *);
-static void	 add_hit(struct matcher *, uint32_t, const char *, uint32_t);
+static void	 add_hit(struct matcher *, uint32_t, uint32_t, uint32_t);
 static int	 owner_wants(struct matcher *, uint32_t,
 		    const struct vmod_view *, uint32_t, uint32_t);
 static int	 pat_wanted(struct matcher *, uint32_t,
 		    const struct vmod_view *, const struct vmod_pat *);
-static int	 hit_has(struct matcher *, const char *);
+static int	 hit_has(struct matcher *, uint64_t);
 static void	 record_one(struct matcher *, uint32_t,
 		    const struct vmod_view *, uint32_t, uint32_t, uint64_t);
 static void	 record(struct matcher *, uint32_t, const struct vmod_view *,
@@ -162,6 +162,8 @@ static void	 scan_group(struct matcher *, uint32_t,
 		    const struct vmod_view *, const struct vmod_group *, size_t,
 		    size_t);
 static void	 scan_direct(struct matcher *, uint32_t,
+		    const struct vmod_view *, const struct vmod_group *);
+static void	 scan_zero(struct matcher *, uint32_t,
 		    const struct vmod_view *, const struct vmod_group *);
 static const struct vmod_hash *hash_find(const uint8_t *, size_t, uint32_t,
 		    size_t, uint64_t, const uint8_t *);
@@ -390,9 +392,9 @@ assert_ok(const struct vctx *c, uint32_t kind, size_t pos)
 
 	switch (kind) {
 	case ASSERT_BOUND_BEFORE:
-		return pos == 0 || hexsig_boundary(b[pos - 1]);
+		return pos == 0 || hexsig_boundary(b[pos - 1], -1);
 	case ASSERT_BOUND_AFTER:
-		return pos >= len || hexsig_boundary(b[pos]);
+		return pos >= len || hexsig_boundary(b[pos], 1);
 	case ASSERT_LINE_BEFORE:
 		return pos == 0 || b[pos - 1] == '\n';
 	case ASSERT_LINE_AFTER:
@@ -929,41 +931,47 @@ tdb_ok(struct matcher *m, const struct vmod_view *v, const struct vmod_sig *s)
 	return 1;
 }
 
-/* add_hit - report a detection unless ignored or already reported */
+/*
+ * add_hit - report signature name (offset in module mod's strings) unless
+ * a module ignores it or it was reported already
+ */
 static void
-add_hit(struct matcher *m, uint32_t mod, const char *name, uint32_t kind)
+add_hit(struct matcher *m, uint32_t mod, uint32_t name, uint32_t kind)
 {
 	struct match_result	*r = m->r;
-	uint64_t		 h;
-	size_t			 i;
-	const struct vmod_view	*v;
+	const struct vmod_view	*v = m->mods[mod];
+	const char		*enc = v->str + name;
+	char			 dec[MATCH_NAMELEN];
+	uint64_t		 id = (uint64_t)mod << 32 | name, h;
+	size_t			 i, n, lo, hi, mid;
 
+	if (hit_has(m, id))
+		return;
+	for (n = 0; enc[n] != '\0' && n < sizeof(dec) - 1; n++)
+		dec[n] = enc[n] ^ (v->xor | 0x80);
+	dec[n] = '\0';
+	h = fhash64(dec, n, 0);
 	for (i = 0; i < m->nmods; i++) {
-		v = m->mods[i];
-		if (v->nign == 0)
-			continue;
-		h = fhash64(name, strlen(name), 0);
-		{
-			size_t	 lo = 0, hi = v->nign, mid;
-
-			while (lo < hi) {
-				mid = lo + (hi - lo) / 2;
-				if (v->ign[mid] == h)
-					return;
-				if (v->ign[mid] < h)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
+		lo = 0;
+		hi = m->mods[i]->nign;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (m->mods[i]->ign[mid] == h)
+				return;
+			if (m->mods[i]->ign[mid] < h)
+				lo = mid + 1;
+			else
+				hi = mid;
 		}
 	}
 	for (i = 0; i < r->nhits; i++)
-		if (strcmp(r->hits[i].name, name) == 0)
-			return;
+		if (strcmp(r->hits[i].name, dec) == 0)
+			return;		/* the same name in another module */
 	if (r->nhits < MATCH_MAXHITS) {
-		r->hits[r->nhits].name = name;
+		memcpy(r->hits[r->nhits].name, dec, n + 1);
 		r->hits[r->nhits].module = mod;
 		r->hits[r->nhits].kind = kind;
+		r->hits[r->nhits].id = id;
 		r->nhits++;
 	}
 	if (!(m->flags & MATCH_ALL) || r->nhits == MATCH_MAXHITS)
@@ -979,7 +987,8 @@ owner_wants(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 	struct lstate		*ls;
 
 	if (s->kind != BODYSIG_LDB)
-		return !(m->flags & MATCH_ALL) || !hit_has(m, v->str + s->name);
+		return !(m->flags & MATCH_ALL) ||
+		    !hit_has(m, (uint64_t)mod << 32 | s->name);
 	if ((ls = ls_get(m, mod, sig, 0)) == NULL)
 		return 1;
 	if (ls->done)
@@ -1027,17 +1036,17 @@ ldb_eval(struct matcher *m, struct lstate *ls)
 	if (!tdb_ok(m, v, s))
 		return;
 	ls->done = 1;
-	add_hit(m, ls->mod, v->str + s->name, BODYSIG_LDB);
+	add_hit(m, ls->mod, s->name, BODYSIG_LDB);
 }
 
-/* hit_has - has a name been reported already */
+/* hit_has - has this name of this module been reported already */
 static int
-hit_has(struct matcher *m, const char *name)
+hit_has(struct matcher *m, uint64_t id)
 {
 	uint32_t	 i;
 
 	for (i = 0; i < m->r->nhits; i++)
-		if (m->r->hits[i].name == name)
+		if (m->r->hits[i].id == id)
 			return 1;
 	return 0;
 }
@@ -1053,7 +1062,7 @@ record_one(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 	uint64_t		 bit = (uint64_t)1 << sub;
 
 	if (s->kind != BODYSIG_LDB) {
-		add_hit(m, mod, v->str + s->name, BODYSIG_NDB);
+		add_hit(m, mod, s->name, BODYSIG_NDB);
 		return;
 	}
 	if ((ls = ls_get(m, mod, sig, 1)) == NULL || ls->done)
@@ -1345,6 +1354,24 @@ scan_direct(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 	}
 }
 
+/* scan_zero - .ldb signatures true without any match, if untouched */
+static void
+scan_zero(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    const struct vmod_group *g)
+{
+	const struct vmod_sig	*s;
+	uint32_t		 i, sig;
+
+	for (i = 0; i < g->nzero && !m->stop; i++) {
+		sig = v->zero[g->zero + i];
+		if (ls_get(m, mod, sig, 0) != NULL)
+			continue;	/* evaluated with its matches */
+		s = &v->sigs[sig];
+		if (tdb_ok(m, v, s))
+			add_hit(m, mod, s->name, BODYSIG_LDB);
+	}
+}
+
 /* hash_find - exact (size, digest) in a sorted table */
 static const struct vmod_hash *
 hash_find(const uint8_t *tab, size_t n, uint32_t rec, size_t dl,
@@ -1448,6 +1475,24 @@ allowlisted(struct matcher *m, uint8_t dg[][DIGEST_MAXLEN], unsigned have)
 	return 0;
 }
 
+/* matcher_allowlisted - is an object on an allow-list of any module */
+int
+matcher_allowlisted(struct matcher *m, const uint8_t *buf, size_t len)
+{
+	uint8_t	 dg[DIGEST_NTYPES][DIGEST_MAXLEN];
+	int	 rc;
+
+	m->buf = buf != NULL ? buf : (const uint8_t *)"";
+	m->len = len;
+	m->err = 0;
+	rc = allowlisted(m, dg, 0);
+	if (m->err) {
+		errno = m->err;
+		return -1;
+	}
+	return rc;
+}
+
 /* matcher_scan - match one object */
 int
 matcher_scan(struct matcher *m, const uint8_t *buf, size_t len,
@@ -1499,6 +1544,11 @@ matcher_scan(struct matcher *m, const uint8_t *buf, size_t len,
 	/* Logical signatures whose expressions wait for the end. */
 	for (i = 0; i < m->nls && !m->stop; i++)
 		ldb_eval(m, &m->ls[i]);
+	/* Those true with no match: the untouched ones hold now. */
+	if (t->group >= 0 && t->group < VMOD_NGROUPS)
+		for (i = 0; i < m->nmods && !m->stop; i++)
+			scan_zero(m, (uint32_t)i, m->mods[i],
+			    &m->mods[i]->groups[t->group]);
 
 	if (hmask && !m->stop) {
 		if (digest_final(m->dg, dg) == -1)
@@ -1515,8 +1565,7 @@ matcher_scan(struct matcher *m, const uint8_t *buf, size_t len,
 					    v->nhash[tt], v->hashrec[tt],
 					    dlen[tt], HASH_ANYSIZE, dg[tt]);
 				if (he != NULL)
-					add_hit(m, (uint32_t)i,
-					    v->str + he->name, 0);
+					add_hit(m, (uint32_t)i, he->name, 0);
 			}
 		}
 	} else if (hmask)
@@ -1526,7 +1575,8 @@ matcher_scan(struct matcher *m, const uint8_t *buf, size_t len,
 		return -1;
 	}
 
-	if (r->nhits > 0 && allowlisted(m, dg, hmask)) {
+	if (r->nhits > 0 && !(flags & MATCH_NOFP) &&
+	    allowlisted(m, dg, hmask)) {
 		r->nhits = 0;
 		r->allowlisted = 1;
 	}

@@ -9,6 +9,8 @@
  *			    size_t len, const struct scan_target *t,
  *			    unsigned flags, struct match_result *r);
  *	int		 matcher_group(int target, int normalised);
+ *	int		 matcher_allowlisted(struct matcher *m,
+ *			    const uint8_t *buf, size_t len);
  * DESCRIPTION
  *	A matcher holds the per-scan scratch state for a set of validated
  *	modules (vmod_validate(), vmod_view()); the modules are read in
@@ -27,12 +29,16 @@
  *	  description (FileSize, EntryPoint, NumberOfSections, Container,
  *	  Intermediates against t->chain).
  *	A detection whose object is on an allow-list (.fp/.sfp of any
- *	module) makes the object clean; detections named in any module's
- *	ignore list are dropped.  Without MATCH_ALL the scan stops at the
+ *	module) makes the object clean, unless MATCH_NOFP (buf is then a
+ *	transformed copy and the caller asks matcher_allowlisted() about the
+ *	object itself); detections named in any module's ignore list are
+ *	dropped.  Logical signatures whose expression holds with no match at
+ *	all are evaluated for every object of their target.  Without MATCH_ALL the scan stops at the
  *	first detection; with it every distinct signature is reported (up
  *	to MATCH_MAXHITS).
  *
- *	r->hits[].name points into a module's string section.
+ *	r->hits[].name is the signature name (module names are stored
+ *	obfuscated, see vmod.h), cut at MATCH_NAMELEN - 1 bytes.
  * ERRORS
  *	matcher_new() returns NULL (ENOMEM).  matcher_scan() returns the
  *	number of detections (0 clean), or -1 with errno ENOMEM or EIO
@@ -51,9 +57,11 @@
 
 #define MATCH_ALL	0x01	/* report every signature, do not stop */
 #define MATCH_NOHASH	0x02	/* body signatures only */
+#define MATCH_NOFP	0x04	/* no allow-list check (buf is a copy) */
 
 #define MATCH_MAXHITS	64
 #define MATCH_MAXCHAIN	64
+#define MATCH_NAMELEN	128
 
 struct scan_target {
 	int			 group;		/* prefilter group */
@@ -64,9 +72,10 @@ struct scan_target {
 };
 
 struct match_hit {
-	const char	*name;
+	char		 name[MATCH_NAMELEN];
 	uint32_t	 module;
 	uint32_t	 kind;		/* 0 hash, BODYSIG_NDB, BODYSIG_LDB */
+	uint64_t	 id;		/* module << 32 | name offset */
 };
 
 struct match_result {
@@ -85,5 +94,6 @@ int		 matcher_scan(struct matcher *, const uint8_t *, size_t,
 		    const struct scan_target *, unsigned,
 		    struct match_result *);
 int		 matcher_group(int, int);
+int		 matcher_allowlisted(struct matcher *, const uint8_t *, size_t);
 
 #endif

@@ -154,6 +154,8 @@ enum bodysig_kind {
 
 struct bodysig {
 	const char	*name;		/* borrowed */
+	const char	*line;		/* the source line, for .ign2 MD5s */
+	size_t		 linelen;
 	uint8_t		 kind;
 	uint8_t		 target;
 	uint8_t		 has_target;	/* ldb: Target: was given */
@@ -168,6 +170,8 @@ struct bodysig {
 
 struct hashsig {
 	const char	*name;		/* borrowed */
+	const char	*line;		/* the source line, for .ign2 MD5s */
+	size_t		 linelen;
 	uint8_t		 type;		/* enum digest_type */
 	uint8_t		 fp;		/* allow-list entry */
 	uint8_t		 digest[32];

@@ -36,6 +36,7 @@
 struct tarctx {
 	struct cset	*cs;
 	const char	*container;
+	int		 ign;		/* this pass: .ign/.ign2 only */
 };
 
 static int	 src_split(char *, int, char **, int);
@@ -45,11 +46,18 @@ static int	 src_flevel(struct cset *, const char *, const char *,
 		    const char *, unsigned long);
 static int	 src_hex(const char *, uint8_t *, size_t);
 static int	 src_hash(struct cset *, int, const char *, unsigned long,
-		    char *);
+		    char *, const char *, size_t);
 static int	 src_ignore(struct cset *, int, const char *, unsigned long,
 		    char *);
-static int	 src_ndb(struct cset *, const char *, unsigned long, char *);
-static int	 src_ldb(struct cset *, const char *, unsigned long, char *);
+static int	 src_ndb(struct cset *, const char *, unsigned long, char *,
+		    const char *, size_t);
+static int	 src_ldb(struct cset *, const char *, unsigned long, char *,
+		    const char *, size_t);
+static int	 src_line(struct cset *, int, const char *, unsigned long,
+		    char *, const char *, size_t);
+static int	 src_exeoff(const struct sigoff *, uint8_t);
+static int	 src_name(const char *);
+static int	 src_is_ign(const char *);
 static int	 src_tdb(struct cset *, char *, struct bodysig *,
 		    const char *, unsigned long);
 static int	 src_subsig(struct cset *, char *, struct subsig *,
@@ -220,11 +228,12 @@ src_hex(const char *s, uint8_t *out, size_t n)
 /* src_hash - "hash:size:name[:min[:max]]" of .hdb .hsb .fp .sfp */
 static int
 src_hash(struct cset *cs, int kind, const char *file, unsigned long lineno,
-    char *line)
+    char *line, const char *orig, size_t origlen)
 {
 	struct hashsig	 h;
 	char		*f[SRC_MAXFIELDS];
 	size_t		 hl;
+	uint64_t	 min;
 	int		 n, r;
 
 	n = src_split(line, ':', f, 5);
@@ -237,12 +246,15 @@ src_hash(struct cset *cs, int kind, const char *file, unsigned long lineno,
 	    file, lineno)) != 0)
 		return 0;
 	memset(&h, 0, sizeof(h));
+	h.line = orig;
+	h.linelen = origlen;
+	/* every hash file takes MD5, SHA-1 or SHA-256, told by length */
 	hl = strlen(f[0]);
 	if (hl == 32)
 		h.type = DIGEST_MD5;
-	else if (hl == 40 && (kind == SRC_HSB || kind == SRC_SFP))
+	else if (hl == 40)
 		h.type = DIGEST_SHA1;
-	else if (hl == 64 && (kind == SRC_HSB || kind == SRC_SFP))
+	else if (hl == 64)
 		h.type = DIGEST_SHA256;
 	else {
 		cset_skip(cs, CR_MALFORMED, file, lineno,
@@ -253,14 +265,22 @@ src_hash(struct cset *cs, int kind, const char *file, unsigned long lineno,
 		cset_skip(cs, CR_MALFORMED, file, lineno, "bad hex in hash");
 		return 0;
 	}
-	if (strcmp(f[1], "*") == 0)
+	if (strcmp(f[1], "*") == 0) {
+		/* ClamAV: "*" needs a minimum functionality level of 73 */
+		if (n < 4 || src_u64(f[3], &min) == -1 || min < 73) {
+			cset_skip(cs, CR_MALFORMED, file, lineno,
+			    "size \"*\" needs a functionality level of 73");
+			return 0;
+		}
 		h.size = HASH_ANYSIZE;
-	else if (src_u64(f[1], &h.size) == -1 || h.size == HASH_ANYSIZE) {
+	} else if (src_u64(f[1], &h.size) == -1 || h.size == HASH_ANYSIZE ||
+	    h.size == 0) {
 		cset_skip(cs, CR_MALFORMED, file, lineno, "bad file size");
 		return 0;
 	}
-	if (*f[2] == '\0') {
-		cset_skip(cs, CR_MALFORMED, file, lineno, "empty name");
+	if (!src_name(f[2])) {
+		cset_skip(cs, CR_MALFORMED, file, lineno,
+		    "bad name (printable ASCII, no spaces)");
 		return 0;
 	}
 	h.name = f[2];
@@ -274,6 +294,7 @@ src_ignore(struct cset *cs, int kind, const char *file, unsigned long lineno,
     char *line)
 {
 	char	*f[4];
+	uint8_t	 md5[16];
 	int	 n;
 
 	n = src_split(line, ':', f, 3);
@@ -283,14 +304,14 @@ src_ignore(struct cset *cs, int kind, const char *file, unsigned long lineno,
 			    "expected db:line:name");
 			return 0;
 		}
-		return cset_add_ignore(cs, f[2]);
+		return cset_add_ignore(cs, f[2], NULL);
 	}
-	if (n > 2 || *f[0] == '\0') {
+	if (n > 2 || *f[0] == '\0' || (n == 2 && src_hex(f[1], md5, 16) == -1)) {
 		cset_skip(cs, CR_MALFORMED, file, lineno,
-		    "expected name[:md5]");
+		    "expected name[:md5 of the signature line]");
 		return 0;
 	}
-	return cset_add_ignore(cs, f[0]);
+	return cset_add_ignore(cs, f[0], n == 2 ? md5 : NULL);
 }
 
 /* sigsrc_offset - parse an offset specification */
@@ -330,10 +351,7 @@ sigsrc_offset(const char *s, struct sigoff *off, const char **why)
 		off->kind = OFF_LAST;
 		p = buf + 3;
 	} else if (strncmp(buf, "SE", 2) == 0) {
-		if (comma != NULL) {
-			*why = "SEx takes no shift";
-			return -1;
-		}
+		/* the whole section x, extended by the shift if any */
 		off->kind = OFF_SE;
 		if (src_u64(buf + 2, &x) == -1 || x > UINT16_MAX) {
 			*why = "bad section number";
@@ -367,6 +385,33 @@ sigsrc_offset(const char *s, struct sigoff *off, const char **why)
 	return 0;
 }
 
+/* src_name - is a signature name acceptable: printable ASCII, no space */
+static int
+src_name(const char *name)
+{
+	if (*name == '\0' || strlen(name) >= 256)
+		return 0;
+	for (; *name != '\0'; name++)
+		if (*name <= ' ' || *name > '~')
+			return 0;
+	return 1;
+}
+
+/* src_exeoff - is an offset usable for a target (EP, S*: executables) */
+static int
+src_exeoff(const struct sigoff *off, uint8_t target)
+{
+	switch (off->kind) {
+	case OFF_EP:
+	case OFF_SECT:
+	case OFF_SE:
+	case OFF_LAST:
+		return target == 1 || target == 6 || target == 9;
+	default:
+		return 1;
+	}
+}
+
 /* src_add_body - add a parsed signature, counting a refusal */
 static int
 src_add_body(struct cset *cs, struct bodysig *s, const char *file,
@@ -384,7 +429,8 @@ src_add_body(struct cset *cs, struct bodysig *s, const char *file,
 
 /* src_ndb - "Name:Target:Offset:Hex[:min[:max]]" */
 static int
-src_ndb(struct cset *cs, const char *file, unsigned long lineno, char *line)
+src_ndb(struct cset *cs, const char *file, unsigned long lineno, char *line,
+    const char *orig, size_t origlen)
 {
 	struct bodysig	*s;
 	char		*f[SRC_MAXFIELDS], msg[128];
@@ -405,10 +451,13 @@ src_ndb(struct cset *cs, const char *file, unsigned long lineno, char *line)
 		return -1;
 	s->kind = BODYSIG_NDB;
 	s->name = f[0];
+	s->line = orig;
+	s->linelen = origlen;
 	s->nsub = 1;
 	s->sub[0].npat = 1;
-	if (*f[0] == '\0') {
-		cset_skip(cs, CR_MALFORMED, file, lineno, "empty name");
+	if (!src_name(f[0])) {
+		cset_skip(cs, CR_MALFORMED, file, lineno,
+		    "bad name (printable ASCII, no spaces)");
 		goto done;
 	}
 	if (src_u64(f[1], &t) == -1 || t > 14) {
@@ -421,6 +470,11 @@ src_ndb(struct cset *cs, const char *file, unsigned long lineno, char *line)
 			cset_skip(cs, CR_VI, file, lineno, NULL);
 		else
 			cset_skip(cs, CR_MALFORMED, file, lineno, why);
+		goto done;
+	}
+	if (!src_exeoff(&s->sub[0].off, s->target)) {
+		cset_skip(cs, CR_MALFORMED, file, lineno,
+		    "EP and section offsets need target 1, 6 or 9");
 		goto done;
 	}
 	if (hexsig_parse(f[3], strlen(f[3]), 0, &s->sub[0].pat[0], &why)
@@ -461,12 +515,7 @@ src_tdb(struct cset *cs, char *tdb, struct bodysig *s, const char *file,
 		*colon = '\0';
 		val = colon + 1;
 		if (strcmp(f[i], "Engine") == 0) {
-			/* checked before; must be first */
-			if (i != 0) {
-				cset_skip(cs, CR_MALFORMED, file, lineno,
-				    "Engine must come first");
-				return -1;
-			}
+			/* checked before the rest of the line */
 		} else if (strcmp(f[i], "Target") == 0) {
 			if (src_u64(val, &lo) == -1 || lo > 14) {
 				cset_skip(cs, CR_MALFORMED, file, lineno,
@@ -622,7 +671,8 @@ bad:
 
 /* src_ldb - "Name;TDB;Expr;Sub0;Sub1;..." */
 static int
-src_ldb(struct cset *cs, const char *file, unsigned long lineno, char *line)
+src_ldb(struct cset *cs, const char *file, unsigned long lineno, char *line,
+    const char *orig, size_t origlen)
 {
 	struct bodysig	*s = NULL;
 	char		*f[SRC_MAXFIELDS], *eng, *end, *dash;
@@ -641,9 +691,16 @@ src_ldb(struct cset *cs, const char *file, unsigned long lineno, char *line)
 		    "more than 64 subsignatures");
 		return 0;
 	}
-	/* Functionality level first: "Engine:X-Y" leads the block. */
-	if (strncmp(f[1], "Engine:", 7) == 0) {
+	/*
+	 * Functionality level first: "Engine:X-Y" should lead the block, but
+	 * ClamAV finds it anywhere (its manual's own examples put it last).
+	 */
+	eng = NULL;
+	if (strncmp(f[1], "Engine:", 7) == 0)
 		eng = f[1] + 7;
+	else if ((eng = strstr(f[1], ",Engine:")) != NULL)
+		eng += 8;
+	if (eng != NULL) {
 		end = strchr(eng, ',');
 		if ((end ? (size_t)(end - eng) : strlen(eng)) >= sizeof(lv)) {
 			cset_skip(cs, CR_MALFORMED, file, lineno,
@@ -661,8 +718,11 @@ src_ldb(struct cset *cs, const char *file, unsigned long lineno, char *line)
 		return -1;
 	s->kind = BODYSIG_LDB;
 	s->name = f[0];
-	if (*f[0] == '\0') {
-		cset_skip(cs, CR_MALFORMED, file, lineno, "empty name");
+	s->line = orig;
+	s->linelen = origlen;
+	if (!src_name(f[0])) {
+		cset_skip(cs, CR_MALFORMED, file, lineno,
+		    "bad name (printable ASCII, no spaces)");
 		goto done;
 	}
 	if (src_tdb(cs, f[1], s, file, lineno) == -1)
@@ -683,10 +743,21 @@ src_ldb(struct cset *cs, const char *file, unsigned long lineno, char *line)
 		if (src_subsig(cs, f[3 + i], &s->sub[i], file, lineno, &why)
 		    == -1)
 			goto done;
+	for (i = 0; i < n - 3; i++)
+		if (!src_exeoff(&s->sub[i].off, s->target)) {
+			cset_skip(cs, CR_MALFORMED, file, lineno,
+			    "EP and section offsets need target 1, 6 or 9");
+			goto done;
+		}
 	if ((r = lexpr_compile(f[2], strlen(f[2]), s->nsub, &s->expr,
 	    &s->exprlen, &s->exprflags, &s->exprcap, &why)) == -1) {
 		snprintf(msg, sizeof(msg), "bad logical expression: %s", why);
 		cset_skip(cs, CR_MALFORMED, file, lineno, msg);
+		goto done;
+	}
+	if (lexpr_maxsub(s->expr, s->exprlen) + 1 != (int)s->nsub) {
+		cset_skip(cs, CR_MALFORMED, file, lineno, "the number of "
+		    "subsignatures does not match the logical expression");
 		goto done;
 	}
 	rc = src_add_body(cs, s, file, lineno);
@@ -701,17 +772,33 @@ int
 sigsrc_line(struct cset *cs, int kind, const char *file, unsigned long lineno,
     char *line)
 {
+	char	*orig;
+	int	 rc;
+
+	if ((orig = strdup(line)) == NULL)
+		return -1;
+	rc = src_line(cs, kind, file, lineno, line, orig, strlen(orig));
+	free(orig);
+	return rc;
+}
+
+/* src_line - one line; orig is its text before it is cut into fields */
+static int
+src_line(struct cset *cs, int kind, const char *file, unsigned long lineno,
+    char *line, const char *orig, size_t origlen)
+{
 	cset_stats_rw(cs)->lines++;
 	switch (kind & ~SRC_PUA) {
 	case SRC_HDB:
 	case SRC_HSB:
 	case SRC_FP:
 	case SRC_SFP:
-		return src_hash(cs, kind & ~SRC_PUA, file, lineno, line);
+		return src_hash(cs, kind & ~SRC_PUA, file, lineno, line, orig,
+		    origlen);
 	case SRC_NDB:
-		return src_ndb(cs, file, lineno, line);
+		return src_ndb(cs, file, lineno, line, orig, origlen);
 	case SRC_LDB:
-		return src_ldb(cs, file, lineno, line);
+		return src_ldb(cs, file, lineno, line, orig, origlen);
 	case SRC_IGN:
 	case SRC_IGN2:
 		return src_ignore(cs, kind, file, lineno, line);
@@ -758,7 +845,8 @@ src_lines(struct cset *cs, int kind, const char *file, const uint8_t *data,
 			    "NUL byte in line");
 		else if ((kind & SRC_PUA) && !cset_pua(cs))
 			cset_skip(cs, CR_PUA, file, lineno, NULL);
-		else if (sigsrc_line(cs, kind, file, lineno, line) == -1) {
+		else if (src_line(cs, kind, file, lineno, line, (const char *)p,
+		    n) == -1) {
 			rc = -1;
 			break;
 		}
@@ -785,6 +873,8 @@ src_tar_member(void *arg, const char *name, const uint8_t *data, size_t size)
 	kind = sigsrc_kind(base);
 	if (kind == SRC_NONE || kind == SRC_CVD || kind == SRC_CLD)
 		return 0;	/* COPYING, *.info, ... */
+	if (t->ign != src_is_ign(base))
+		return 0;	/* the other pass */
 	if (path_fmt(full, sizeof(full), "%s:%s", t->container, base) == -1)
 		return -1;
 	cset_stats_rw(t->cs)->files++;
@@ -896,7 +986,11 @@ sigsrc_load_buffer(struct cset *cs, const char *name, const uint8_t *data,
 		 * own levels and are checked one by one */
 		t.cs = cs;
 		t.container = name;
-		rc = tar_walk(tar, tarlen, src_tar_member, &t);
+		t.ign = 1;	/* ignore lists first, then the rest */
+		if ((rc = tar_walk(tar, tarlen, src_tar_member, &t)) == 0) {
+			t.ign = 0;
+			rc = tar_walk(tar, tarlen, src_tar_member, &t);
+		}
 		free(tar);
 		if (rc != 0 && errno != ENOMEM && errno != AV_ESYNTAX &&
 		    errno != AV_ETAR)
@@ -955,11 +1049,24 @@ fail:
 	return -1;
 }
 
-/* src_namecmp - order directory entries */
+/* src_is_ign - is a source an ignore list (.ign, .ign2, maybe .gz) */
+static int
+src_is_ign(const char *name)
+{
+	int	 k = sigsrc_kind(name);
+
+	return k == SRC_IGN || k == SRC_IGN2;
+}
+
+/* src_namecmp - order directory entries: ignore lists first, then names */
 static int
 src_namecmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	const char	*x = *(char *const *)a, *y = *(char *const *)b;
+
+	if (src_is_ign(x) != src_is_ign(y))
+		return src_is_ign(x) ? -1 : 1;
+	return strcmp(x, y);
 }
 
 /* sigsrc_load_path - a file, or the recognised files of a directory */

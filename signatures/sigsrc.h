@@ -19,15 +19,20 @@
  *	trailing ".gz" is looked through.
  *
  *	sigsrc_load_path() loads a file (decompressing NAME.gz), or every
- *	recognised file of a directory in name order (not recursive).
+ *	recognised file of a directory in name order (not recursive), the
+ *	ignore lists (.ign, .ign2) first so that they apply to the rest.
  *	sigsrc_load_buffer() loads a source already in memory; .cvd/.cld
- *	containers are opened (MD5 checked) and their members loaded as
- *	"container:member".  Lines are split on LF (CRLF accepted), blank
+ *	containers are opened (MD5 checked when the header has one) and their
+ *	members loaded as "container:member", ignore lists first.  Lines are split on LF (CRLF accepted), blank
  *	lines and lines starting with '#' are ignored.  Every line that is
  *	not compiled is counted in the cset with its reason (cset_skip):
  *	malformed lines are reported as file:line and skipped, or stop the
  *	load under --strict (cset_failed()).  The functionality-level range
- *	of a line is checked before the rest of it is parsed.
+ *	of a line is checked before the rest of it is parsed.  Where ClamAV
+ *	refuses a line it is refused here too: a hash of another length than
+ *	MD5/SHA-1/SHA-256, a size of 0, a size of "*" without functionality
+ *	level 73, EP and section offsets outside targets 1, 6 and 9, an .ldb
+ *	whose subsignature count differs from its expression's.
  *
  *	sigsrc_line() parses and adds one line of a given kind; the fuzz
  *	targets call it directly.  sigsrc_offset() parses an offset

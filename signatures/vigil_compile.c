@@ -260,20 +260,26 @@ compile_main(int argc, char **argv)
 	if ((cs = cset_new(&o)) == NULL)
 		fatal("cset_new");
 	t0 = now();
-	for (i = 0; i < argc; i++) {
-		if (sigsrc_load_path(cs, argv[i]) == -1) {
+	/* two passes: ignore lists first, so that they apply to the rest */
+	for (i = 0; i < 2 * argc; i++) {
+		int	 k = sigsrc_kind(argv[i % argc]);
+		int	 ign = k == SRC_IGN || k == SRC_IGN2;
+
+		if ((i < argc) != ign)
+			continue;
+		if (sigsrc_load_path(cs, argv[i % argc]) == -1) {
 			if (errno == AV_ESYNTAX) {
 				log_warnx("%s: stopped at the first error "
-				    "(--strict)", argv[i]);
+				    "(--strict)", argv[i % argc]);
 				ex = EX_DATAERR;
 			} else if (errno == EINVAL) {
 				log_warnx("%s: not a signature source (unknown "
-				    "file type)", argv[i]);
+				    "file type)", argv[i % argc]);
 				ex = EX_NOINPUT;
 			} else if (errno == ENOMEM) {
-				fatalx("%s: out of memory", argv[i]);
+				fatalx("%s: out of memory", argv[i % argc]);
 			} else {
-				log_warnx("%s: %s", argv[i],
+				log_warnx("%s: %s", argv[i % argc],
 				    av_strerror(errno));
 				ex = EX_NOINPUT;
 			}

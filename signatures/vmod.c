@@ -46,6 +46,7 @@ static const uint32_t vm_recsize[VS_NSECT] = {
 	[VS_ENTS] = sizeof(struct vmod_ent),
 	[VS_DIRECT] = sizeof(struct vmod_direct),
 	[VS_OWNERS] = sizeof(struct vmod_owner),
+	[VS_ZERO] = sizeof(uint32_t),
 };
 
 static const size_t vm_dlen[3] = { 16, 20, 32 };
@@ -232,6 +233,8 @@ vmod_view(struct vmod_view *v, const uint8_t *base, size_t size)
 	v->ndirect = COUNT(VS_DIRECT);
 	v->owners = (const struct vmod_owner *)SECT(VS_OWNERS);
 	v->nowners = COUNT(VS_OWNERS);
+	v->zero = (const uint32_t *)SECT(VS_ZERO);
+	v->nzero = COUNT(VS_ZERO);
 	v->xor = (uint8_t)h->xor;
 	v->xor32 = 0x01010101U * v->xor;
 #undef SECT
@@ -342,6 +345,10 @@ vmod_validate(const uint8_t *base, size_t size, int deep)
 	for (i = 0; i < v.ndirect; i++)
 		if (v.direct[i].pat >= v.npats)
 			return vm_fail(AV_ECORRUPT);
+	for (i = 0; i < v.nzero; i++)
+		if (v.zero[i] >= v.nsigs ||
+		    v.sigs[v.zero[i]].kind != BODYSIG_LDB)
+			return vm_fail(AV_ECORRUPT);
 	if (v.nents > 0 && !(v.ents[v.nents - 1].pat & VENT_LAST))
 		return vm_fail(AV_ECORRUPT);
 	for (i = 0; i < v.nents; i++) {
@@ -384,7 +391,8 @@ vmod_validate(const uint8_t *base, size_t size, int deep)
 		if (g->sslots_log2 != 0 && vm_table(&v, g->sbits, 1024,
 		    g->sslots, g->sslots_log2) == -1)
 			return vm_fail(AV_ECORRUPT);
-		if (!vm_range(g->direct, g->ndirect, v.ndirect))
+		if (!vm_range(g->direct, g->ndirect, v.ndirect) ||
+		    !vm_range(g->zero, g->nzero, v.nzero))
 			return vm_fail(AV_ECORRUPT);
 	}
 	return 0;

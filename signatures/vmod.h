@@ -27,7 +27,9 @@
  *	Pattern bytes (literals, mask values, fixed alternatives) and
  *	prefilter keys are stored XORed with the byte hdr.xor (1..255), so
  *	that a module never contains the byte sequences it detects and a
- *	scan of the database directory does not report the database.
+ *	scan of the database directory does not report the database.  Names
+ *	(printable ASCII) are stored XORed with hdr.xor | 0x80, which never
+ *	yields NUL, so the string section stays NUL-separated.
  *
  *	vmod_view() fills v with typed pointers to the sections and their
  *	record counts; call it only on a module vmod_validate() accepted.
@@ -81,6 +83,7 @@ enum vmod_section {
 	VS_ENTS,	/* struct vmod_ent */
 	VS_DIRECT,	/* struct vmod_direct: patterns checked at their offset */
 	VS_OWNERS,	/* struct vmod_owner: signatures sharing a pattern */
+	VS_ZERO,	/* uint32_t .ldb signatures true with no match */
 	VS_NSECT
 };
 
@@ -213,6 +216,8 @@ struct vmod_group {
 	uint32_t	 nkeys;		/* statistics */
 	uint32_t	 nents;
 	uint32_t	 nskeys;
+	uint32_t	 zero;		/* VS_ZERO index */
+	uint32_t	 nzero;
 };
 
 /*
@@ -286,6 +291,8 @@ struct vmod_view {
 	size_t				 ndirect;
 	const struct vmod_owner		*owners;
 	size_t				 nowners;
+	const uint32_t			*zero;
+	size_t				 nzero;
 	uint8_t				 xor;
 	uint32_t			 xor32;
 };

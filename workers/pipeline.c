@@ -21,6 +21,7 @@ struct pipeline {
 
 static size_t	 pl_normalise(struct pipeline *, const uint8_t *, size_t,
 		    int);
+static int	 pl_has(const struct match_result *, const char *);
 
 /* pipeline_new - a pipeline over a set of modules */
 struct pipeline *
@@ -85,6 +86,18 @@ pl_normalise(struct pipeline *pl, const uint8_t *buf, size_t len, int html)
 	return n;
 }
 
+/* pl_has - is a name among the results */
+static int
+pl_has(const struct match_result *r, const char *name)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < r->nhits; i++)
+		if (strcmp(r->hits[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* pipeline_scan - scan one object */
 int
 pipeline_scan(struct pipeline *pl, const uint8_t *buf, size_t len,
@@ -104,23 +117,35 @@ pipeline_scan(struct pipeline *pl, const uint8_t *buf, size_t len,
 	if ((ft == FT_PE || ft == FT_ELF || ft == FT_MACHO) &&
 	    exeinfo_parse(buf, len, ft, &pl->exe) == 0)
 		t.exe = &pl->exe;
-	if ((n = matcher_scan(pl->m, buf, len, &t, flags, r)) != 0)
+	if ((n = matcher_scan(pl->m, buf, len, &t, flags, r)) == -1)
+		return -1;
+	if ((n > 0 && !(flags & MATCH_ALL)) || r->allowlisted ||
+	    !filetype_is_text(ft) || matcher_group(target, 1) < 0)
 		return n;
-	if (r->allowlisted || !filetype_is_text(ft) ||
-	    matcher_group(target, 1) < 0)
-		return 0;
 	nlen = pl_normalise(pl, buf, len, target == 3);
 	if (nlen == 0 && len > 0) {
 		errno = ENOMEM;
 		return -1;
 	}
+	/* the copy is not the object: the allow-list is asked about buf */
 	t.group = matcher_group(target, 1);
 	if ((k = matcher_scan(pl->m, pl->norm, nlen, &t,
-	    flags | MATCH_NOHASH, &r2)) == -1)
+	    flags | MATCH_NOHASH | MATCH_NOFP, &r2)) == -1)
 		return -1;
-	for (i = 0; i < r2.nhits && r->nhits < MATCH_MAXHITS; i++)
-		r->hits[r->nhits++] = r2.hits[i];
 	r->verifies += r2.verifies;
 	r->exhausted += r2.exhausted;
+	if (k == 0)
+		return n;
+	if (n == 0) {
+		if ((k = matcher_allowlisted(pl->m, buf, len)) == -1)
+			return -1;
+		if (k == 1) {
+			r->allowlisted = 1;
+			return 0;
+		}
+	}
+	for (i = 0; i < r2.nhits && r->nhits < MATCH_MAXHITS; i++)
+		if (!pl_has(r, r2.hits[i].name))
+			r->hits[r->nhits++] = r2.hits[i];
 	return (int)r->nhits;
 }

@@ -65,7 +65,8 @@ static const struct src {
 	    "(L)6f707172{200}73747576!(7778|797a)(B)\n" },
 	{ "t.ldb",
 	    "Test.Ldb;Target:0,FileSize:1-1000;0&1;71727374757677;"
-	    "78797a7b7c7d::i\n" },
+	    "78797a7b7c7d::i\n"
+	    "Test.Zero;Target:0;0=0;7a7a7a7a7a7a7a\n" },
 	{ "t.hdb",
 	    "44d88612fea8a8f36de82e1278abb02f:68:Hash.Md5.Eicar\n"
 	    "900150983cd24fb0d6963f7d28e17f72:3:Hash.Md5.Abc\n" },
@@ -74,11 +75,11 @@ static const struct src {
 	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 	    ":3:Hash.Sha256.Abc\n" },
 	{ "t.fp",
-	    "d41d8cd98f00b204e9800998ecf8427e:0:Fp.Md5.Empty\n" },
+	    "900150983cd24fb0d6963f7d28e17f72:3:Fp.Md5.Abc\n" },
 	{ "t.sfp",
-	    "da39a3ee5e6b4b0d3255bfef95601890afd80709:0:Fp.Sha1.Empty\n"
-	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-	    ":0:Fp.Sha256.Empty\n" },
+	    "a9993e364706816aba3e25717850c26c9cd0d89d:3:Fp.Sha1.Abc\n"
+	    "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+	    ":3:Fp.Sha256.Abc\n" },
 	{ "t.ign2",
 	    "Some.Ignored.Name\n"
 	    "Another.Ignored.Name\n" },
