@@ -160,7 +160,8 @@ ap_keys(const struct apos *w, uint32_t len, struct anchor *a)
 
 /*
  * ap_side - the fixed single-valued bytes of the 4 positions starting at
- * window start + d, inside the same run: value and mask; returns how many.
+ * window start + d, inside the same run: value and mask; returns their
+ * information (1/16 bit) under the byte model.
  */
 static int
 ap_side(const struct apos *pos, uint32_t n, uint32_t start, int32_t d,
@@ -183,7 +184,7 @@ ap_side(const struct apos *pos, uint32_t n, uint32_t start, int32_t d,
 		if (pos[p].nval == 1) {
 			*val |= (uint32_t)pos[p].val[0] << (8 * k);
 			*mask |= 0xffU << (8 * k);
-			cnt++;
+			cnt += pos[p].cost;
 		}
 	}
 	if (d < 0) {
@@ -194,7 +195,8 @@ ap_side(const struct apos *pos, uint32_t n, uint32_t start, int32_t d,
 				for (k = 0; k < 4; k++)
 					if ((int64_t)start + d + k < p) {
 						if (*mask & (0xffU << (8 * k)))
-							cnt--;
+							cnt -= pos[start + d +
+							    k].cost;
 						*mask &= ~(0xffU << (8 * k));
 						*val &= ~(0xffU << (8 * k));
 					}
@@ -203,13 +205,16 @@ ap_side(const struct apos *pos, uint32_t n, uint32_t start, int32_t d,
 	return cnt;
 }
 
-/* ap_ext - the best side of the window for the quick check */
+/*
+ * ap_ext - the more informative side of the window for the quick check,
+ * and the anchor's expected hit rate with it
+ */
 static void
 ap_ext(const struct apos *pos, uint32_t n, uint32_t start, uint32_t len,
     struct anchor *a)
 {
 	uint32_t	 av, am, bv, bm;
-	int		 after, before;
+	int		 after, before, info;
 
 	after = ap_side(pos, n, start, (int32_t)len, &av, &am);
 	before = ap_side(pos, n, start, -4, &bv, &bm);
@@ -217,11 +222,14 @@ ap_ext(const struct apos *pos, uint32_t n, uint32_t start, uint32_t len,
 		a->ext = av;
 		a->extmask = am;
 		a->extoff = (int32_t)len;
+		info = after;
 	} else {
 		a->ext = bv;
 		a->extmask = bm;
 		a->extoff = -4;
+		info = before;
 	}
+	a->freq = a->nkeys * exp2(-((double)a->score + info) / 16);
 }
 
 /* anchor_head - fixed bytes at the start of a pattern */
@@ -271,9 +279,17 @@ anchor_head(const struct pattern *p, uint32_t *val, uint32_t *mask)
 	}
 }
 
-/* anchor_select - pick the rarest usable window */
+/* anchor_select - pick the rarest usable window of the whole pattern */
 int
 anchor_select(const struct pattern *p, struct anchor *a)
+{
+	return anchor_select_range(p, 0, p->nmain, a);
+}
+
+/* anchor_select_range - the rarest window of elements [first, first+n) */
+int
+anchor_select_range(const struct pattern *p, uint32_t first, uint32_t count,
+    struct anchor *a)
 {
 	struct apos		*pos = NULL, *q;
 	uint32_t		 n = 0, cap = 0, i, j, k, len, prod;
@@ -285,7 +301,7 @@ anchor_select(const struct pattern *p, struct anchor *a)
 	unsigned		 c;
 
 	memset(a, 0, sizeof(*a));
-	for (i = 0; i < p->nmain; i++) {
+	for (i = first; i < first + count && i < p->nmain; i++) {
 		e = &p->el[i];
 		switch (e->op) {
 		case PEL_BYTES:

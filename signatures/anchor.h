@@ -3,6 +3,8 @@
  *
  * SYNOPSIS
  *	int	 anchor_select(const struct pattern *p, struct anchor *a);
+ *	int	 anchor_select_range(const struct pattern *p, uint32_t first,
+ *		    uint32_t count, struct anchor *a);
  *	void	 anchor_head(const struct pattern *p, uint32_t *val,
  *		    uint32_t *mask);
  * DESCRIPTION
@@ -27,7 +29,11 @@
  *	the window, 4 bytes after it (extoff 4) or before it (extoff -4),
  *	whichever side has more: a candidate whose bytes there differ under
  *	the mask is rejected before verification.  extmask is 0 when no
- *	neighbouring byte is fixed.
+ *	neighbouring byte is fixed.  freq estimates how often a candidate
+ *	passes both (hits per scanned byte), for choosing how to match.
+ *
+ *	anchor_select_range() does the same within the main-sequence
+ *	elements [first, first + count), for one part of a pattern.
  *
  *	anchor_head() gives the fixed bytes among the first 4 a match of p
  *	starts with, as a little-endian value and mask (mask 0 for a byte
@@ -59,9 +65,12 @@ struct anchor {
 	uint32_t	 ext;
 	uint32_t	 extmask;
 	int32_t		 extoff;
+	double		 freq;		/* expected hits per scanned byte */
 };
 
 int	 anchor_select(const struct pattern *, struct anchor *);
+int	 anchor_select_range(const struct pattern *, uint32_t, uint32_t,
+	    struct anchor *);
 void	 anchor_head(const struct pattern *, uint32_t *, uint32_t *);
 
 #endif

@@ -26,8 +26,10 @@
 #include "signatures/lexpr.h"
 #include "signatures/vmod.h"
 
-/* Fixed offsets floating at most this far are checked directly. */
+/* Fixed offsets floating at most this far are checked directly, ... */
 #define CSET_DIRECT_SHIFT	256
+/* ... unless their gaps leave more than this to try (then by parts). */
+#define CSET_DIRECT_GAPS	1024
 /* Pattern bytes and keys are stored XORed with this (vmod.h). */
 #define CSET_XOR		0x5a
 
@@ -49,6 +51,23 @@ struct dir {
 	uint32_t		 target;
 };
 
+/* How a pattern is found: at its offset, by one anchor, or part by part. */
+struct ppart {
+	uint32_t	 first;
+	uint32_t	 count;
+	uint32_t	 gmin;
+	uint32_t	 gmax;
+	uint32_t	 maxw;
+	struct anchor	 a;
+};
+
+struct plan {
+	int		 direct;
+	uint32_t	 nparts;	/* > 1: chained */
+	struct ppart	*parts;
+	struct anchor	 a;		/* the whole pattern's anchor */
+};
+
 struct cset {
 	struct cset_opts	 o;
 	struct cset_stats	 st;
@@ -68,6 +87,7 @@ struct cset {
 	struct buf		 ignx;		/* struct ignent: every entry */
 	int			 ignx_sorted;
 	struct buf		 xown;		/* struct xowner */
+	struct buf		 chains;	/* struct vmod_chain */
 	struct buf		 dedup;		/* struct dslot[dedupcap] */
 	size_t			 dedupcap;
 	size_t			 ndedup;
@@ -122,7 +142,13 @@ static const char *cset_reasons[CR_NREASONS] = {
 static uint32_t	 cset_string(struct cset *, const char *);
 static int	 cset_pattern(struct cset *, const struct pattern *,
 		    const struct sigoff *, uint32_t, uint8_t, uint8_t,
-		    const struct anchor *, int);
+		    const struct plan *);
+static void	 cset_anchor(struct cset *, uint32_t, uint8_t,
+		    const struct anchor *);
+static uint32_t	 range_maxw(const struct pattern *, uint32_t, uint32_t);
+static uint64_t	 gap_width(const struct pattern *);
+static int	 plan_make(const struct pattern *, const struct sigoff *,
+		    struct plan *, int);
 static int	 cset_dedup(struct cset *, const struct pattern *,
 		    const struct sigoff *, uint8_t, int, uint32_t *);
 static int	 xown_cmp(const void *, const void *);
@@ -193,6 +219,7 @@ cset_free(struct cset *cs)
 	buf_clear(&cs->ign);
 	buf_clear(&cs->ignx);
 	buf_clear(&cs->xown);
+	buf_clear(&cs->chains);
 	buf_clear(&cs->dedup);
 	buf_clear(&cs->scratch);
 	for (i = 0; i < DIGEST_NTYPES; i++) {
@@ -526,27 +553,187 @@ cset_dedup(struct cset *cs, const struct pattern *p, const struct sigoff *off,
 	return 0;
 }
 
+/*
+ * range_maxw - the most bytes elements [first, first+count) of the main
+ * sequence can span (no gaps in the range)
+ */
+static uint32_t
+range_maxw(const struct pattern *p, uint32_t first, uint32_t count)
+{
+	const struct pel	*e, *x;
+	uint64_t		 w = 0, aw, amax;
+	uint32_t		 i, k, j, f, c;
+
+	for (i = first; i < first + count; i++) {
+		e = &p->el[i];
+		switch (e->op) {
+		case PEL_BYTES:
+		case PEL_NOCASE:
+		case PEL_MASK:
+		case PEL_SKIP:
+			w += e->n;
+			break;
+		case PEL_CLASS:
+			w += 1;
+			break;
+		case PEL_FALT:
+			w += e->b;
+			break;
+		case PEL_LINE:
+			w += 2;
+			break;
+		case PEL_GALT:
+			amax = 0;
+			for (k = 0; k < e->n; k++) {
+				memcpy(&f, p->pool + e->a + 8 * k, 4);
+				memcpy(&c, p->pool + e->a + 8 * k + 4, 4);
+				for (aw = 0, j = f; j < f + c; j++) {
+					x = &p->el[j];
+					aw += x->op == PEL_CLASS ? 1 :
+					    x->op == PEL_FALT ? x->b : x->n;
+				}
+				if (aw > amax)
+					amax = aw;
+			}
+			w += amax;
+			break;
+		default:
+			break;
+		}
+	}
+	return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+}
+
+/*
+ * plan_make - how a prefiltered pattern is found: as a whole from its
+ * rarest anchor, verified with backtracking over its gaps, or part by
+ * part (split at the gaps, each part anchored, chains of parts kept),
+ * which never backtracks but pays for every part's hits.  Part by part
+ * when a gap is unbounded (backtracking over it has no bound), or when
+ * the whole anchor's expected hits times the gap widths to try exceed
+ * the parts' hits together.  Returns 0, or -1 when no anchor can be had.
+ */
+static int
+plan_make(const struct pattern *p, const struct sigoff *off, struct plan *pl,
+    int parts_only)
+{
+	uint32_t	 i, n = 1, start, k;
+	const struct pel *e;
+	double		 width = 1, sum;
+	int		 unbounded = 0, whole;
+
+	memset(pl, 0, sizeof(*pl));
+	(void)off;
+	for (i = 0; i < p->nmain; i++)
+		if (p->el[i].op == PEL_GAP) {
+			n++;
+			if (p->el[i].b == PEL_INF)
+				unbounded = 1;
+			else
+				width += p->el[i].b - p->el[i].a;
+		}
+	whole = anchor_select(p, &pl->a);
+	if (n > 1 && (pl->parts = calloc(n, sizeof(*pl->parts))) != NULL) {
+		for (i = 0, k = 0, start = 0; i <= p->nmain; i++) {
+			if (i < p->nmain && p->el[i].op != PEL_GAP)
+				continue;
+			pl->parts[k].first = start;
+			pl->parts[k].count = i - start;
+			if (k > 0) {
+				e = &p->el[start - 1];
+				pl->parts[k].gmin = e->a;
+				pl->parts[k].gmax = e->b;
+			}
+			pl->parts[k].maxw = range_maxw(p, start, i - start);
+			if (pl->parts[k].count == 0 ||
+			    anchor_select_range(p, start, i - start,
+			    &pl->parts[k].a) == -1)
+				break;
+			k++;
+			start = i + 1;
+		}
+		for (sum = 0, i = 0; i < k; i++)
+			sum += pl->parts[i].a.freq;
+		if (k == n && (parts_only || unbounded || whole == -1 ||
+		    pl->a.freq * width > sum)) {
+			pl->nparts = n;
+			return 0;
+		}
+		free(pl->parts);
+		pl->parts = NULL;
+	}
+	return parts_only ? -1 : whole;
+}
+
+/*
+ * gap_width - total width of a pattern's bounded gaps, or UINT64_MAX if a
+ * gap is unbounded: what backtracking from a fixed offset must try
+ */
+static uint64_t
+gap_width(const struct pattern *p)
+{
+	uint64_t	 w = 0;
+	uint32_t	 i;
+
+	for (i = 0; i < p->nmain; i++)
+		if (p->el[i].op == PEL_GAP) {
+			if (p->el[i].b == PEL_INF)
+				return UINT64_MAX;
+			w += p->el[i].b - p->el[i].a;
+		}
+	return w;
+}
+
+/* cset_anchor - the prefilter keys of an anchor of pattern record pat */
+static void
+cset_anchor(struct cset *cs, uint32_t pat, uint8_t target,
+    const struct anchor *a)
+{
+	struct anc	 an;
+	uint32_t	 i;
+
+	memset(&an, 0, sizeof(an));
+	an.pat = pat;
+	an.el = a->el;
+	an.off = a->off;
+	an.target = target;
+	an.len = (uint8_t)a->len;
+	an.before = a->extoff < 0;
+	an.extmask = a->extmask;
+	an.ext = (a->ext ^ 0x01010101U * CSET_XOR) & a->extmask;
+	for (i = 0; i < a->nkeys; i++) {
+		an.key = a->keys[i] ^ (a->len == 4 ? 0x01010101U * CSET_XOR :
+		    0x0101U * CSET_XOR);
+		buf_add(&cs->anc, &an, sizeof(an));
+	}
+	if (a->len == 4)
+		cs->st.anchors4++;
+	else
+		cs->st.anchors2++;
+}
+
 /* cset_pattern - append one pattern with its elements */
 static int
 cset_pattern(struct cset *cs, const struct pattern *p,
     const struct sigoff *off, uint32_t sig, uint8_t sub, uint8_t target,
-    const struct anchor *a, int direct)
+    const struct plan *pl)
 {
-	struct vmod_pat	 vp;
-	struct vmod_el	 ve;
-	struct anc	 an;
-	struct dir	 d;
-	uint32_t	 pat, poolbase, i;
-	size_t		 npats;
+	struct vmod_pat		 vp, pp;
+	struct vmod_el		 ve;
+	struct vmod_chain	 ch;
+	struct dir		 d;
+	uint32_t		 pat, poolbase, i;
+	size_t			 npats;
 
 	npats = cs->pats.len / sizeof(struct vmod_pat);
-	if (npats >= VENT_PAT || cs->pool.len + p->npool >= UINT32_MAX ||
+	if (npats + pl->nparts + 1 >= VENT_PAT ||
+	    cs->pool.len + p->npool >= UINT32_MAX ||
 	    cs->elems.len / sizeof(ve) + p->nel >= UINT32_MAX) {
 		errno = AV_ELIMIT;
 		return -1;
 	}
 	pat = (uint32_t)npats;
-	switch (cset_dedup(cs, p, off, target, direct, &pat)) {
+	switch (cset_dedup(cs, p, off, target, pl->direct, &pat)) {
 	case 1: {
 		struct xowner	 xo = { pat, sig, sub };
 
@@ -578,8 +765,15 @@ cset_pattern(struct cset *cs, const struct pattern *p,
 	vp.target = target;
 	vp.minlen = p->minlen;
 	vp.maxlen = p->maxlen;
-	vp.flags = direct ? VPAT_DIRECT : 0;
+	vp.flags = pl->direct ? VPAT_DIRECT : 0;
 	vp.nowners = 1;
+	vp.pfirst = 0;
+	vp.pcount = (uint16_t)p->nmain;
+	vp.chain = UINT32_MAX;
+	if (pl->nparts > 1) {
+		vp.flags = VPAT_CHAINED;
+		vp.chain = (uint32_t)(cs->chains.len / sizeof(ch));
+	}
 	buf_add(&cs->pats, &vp, sizeof(vp));
 
 	for (i = 0; i < p->nel; i++) {
@@ -605,33 +799,34 @@ cset_pattern(struct cset *cs, const struct pattern *p,
 	}
 
 	cs->st.patterns++;
-	if (direct) {
+	if (pl->direct) {
 		d.d.pat = pat;
 		anchor_head(p, &d.d.head, &d.d.headmask);
 		d.d.head = (d.d.head ^ 0x01010101U * CSET_XOR) & d.d.headmask;
 		d.target = target;
 		buf_add(&cs->dir, &d, sizeof(d));
 		cs->st.direct++;
-	} else {
-		memset(&an, 0, sizeof(an));
-		an.pat = pat;
-		an.el = a->el;
-		an.off = a->off;
-		an.target = target;
-		an.len = (uint8_t)a->len;
-		an.before = a->extoff < 0;
-		an.extmask = a->extmask;
-		an.ext = (a->ext ^ 0x01010101U * CSET_XOR) & a->extmask;
-		for (i = 0; i < a->nkeys; i++) {
-			an.key = a->keys[i] ^ (a->len == 4 ? 0x01010101U *
-			    CSET_XOR : 0x0101U * CSET_XOR);
-			buf_add(&cs->anc, &an, sizeof(an));
+	} else if (pl->nparts > 1) {
+		memset(&ch, 0, sizeof(ch));
+		ch.pat = pat;
+		ch.part0 = pat + 1;
+		ch.npart = pl->nparts;
+		buf_add(&cs->chains, &ch, sizeof(ch));
+		for (i = 0; i < pl->nparts; i++) {
+			pp = vp;
+			pp.flags = VPAT_PART;
+			pp.pfirst = (uint16_t)pl->parts[i].first;
+			pp.pcount = (uint16_t)pl->parts[i].count;
+			pp.part = i;
+			pp.gmin = pl->parts[i].gmin;
+			pp.gmax = pl->parts[i].gmax;
+			pp.pmaxw = pl->parts[i].maxw;
+			buf_add(&cs->pats, &pp, sizeof(pp));
+			cset_anchor(cs, pat + 1 + i, target, &pl->parts[i].a);
 		}
-		if (a->len == 4)
-			cs->st.anchors4++;
-		else
-			cs->st.anchors2++;
-	}
+		cs->st.chained++;
+	} else
+		cset_anchor(cs, pat, target, &pl->a);
 	return 0;
 }
 
@@ -639,12 +834,12 @@ cset_pattern(struct cset *cs, const struct pattern *p,
 int
 cset_add_body(struct cset *cs, const struct bodysig *s, const char **why)
 {
-	struct anchor		*anc;
+	struct plan		*plan;
 	struct vmod_sig		 vs;
 	struct vmod_tdb		 vt;
 	const struct subsig	*ss;
 	uint32_t		 i, k, n, sig;
-	int			*direct, rc = -1;
+	int			 rc = -1;
 
 	if (s->nsub == 0 || s->nsub > BODYSIG_MAXSUB) {
 		*why = "no subsignatures";
@@ -654,27 +849,31 @@ cset_add_body(struct cset *cs, const struct bodysig *s, const char **why)
 		cs->st.skipped[CR_IGNORED]++;
 		return 0;
 	}
-	anc = calloc(BODYSIG_MAXSUB * SUBSIG_MAXPAT, sizeof(*anc));
-	direct = calloc(BODYSIG_MAXSUB * SUBSIG_MAXPAT, sizeof(*direct));
-	if (anc == NULL || direct == NULL) {
+	if ((plan = calloc(BODYSIG_MAXSUB * SUBSIG_MAXPAT, sizeof(*plan)))
+	    == NULL) {
 		*why = "out of memory";
-		goto done;
+		return -1;
 	}
 
-	/* Decide, for every pattern, direct check or prefilter anchor. */
+	/* Decide, for every pattern, direct check, anchor or parts. */
 	for (i = 0; i < s->nsub; i++) {
 		ss = &s->sub[i];
 		for (k = 0; k < ss->npat; k++) {
 			n = i * SUBSIG_MAXPAT + k;
 			if (ss->off.kind != OFF_ANY && ss->off.kind != OFF_SE &&
 			    ss->off.shift <= CSET_DIRECT_SHIFT) {
-				direct[n] = 1;
+				/* wide gaps from a fixed offset: by parts */
+				if (gap_width(&ss->pat[k]) > CSET_DIRECT_GAPS &&
+				    plan_make(&ss->pat[k], &ss->off, &plan[n],
+				    1) == 0)
+					continue;
+				plan[n].direct = 1;
 				continue;
 			}
-			if (anchor_select(&ss->pat[k], &anc[n]) == 0)
+			if (plan_make(&ss->pat[k], &ss->off, &plan[n], 0) == 0)
 				continue;
 			if (ss->off.kind != OFF_ANY) {
-				direct[n] = 1;
+				plan[n].direct = 1;
 				continue;
 			}
 			*why = "a pattern has no two consecutive fixed bytes";
@@ -726,7 +925,7 @@ cset_add_body(struct cset *cs, const struct bodysig *s, const char **why)
 		for (k = 0; k < ss->npat; k++) {
 			n = i * SUBSIG_MAXPAT + k;
 			if (cset_pattern(cs, &ss->pat[k], &ss->off, sig, i,
-			    s->target, &anc[n], direct[n]) == -1) {
+			    s->target, &plan[n]) == -1) {
 				*why = "module limits exceeded";
 				goto done;
 			}
@@ -734,8 +933,9 @@ cset_add_body(struct cset *cs, const struct bodysig *s, const char **why)
 	}
 	rc = 0;
 done:
-	free(anc);
-	free(direct);
+	for (i = 0; i < BODYSIG_MAXSUB * SUBSIG_MAXPAT; i++)
+		free(plan[i].parts);
+	free(plan);
 	if (cs->strings.failed || cs->sigs.failed || cs->pats.failed ||
 	    cs->elems.failed || cs->pool.failed || cs->anc.failed ||
 	    cs->dir.failed || cs->expr.failed || cs->tdbs.failed) {
@@ -983,6 +1183,11 @@ build_owners(struct cset *cs, struct layout *lo, const uint8_t *ignored,
 			pats[p].owners = start;
 		}
 	}
+	/* a part lives and dies with its whole pattern */
+	for (p = 0; p < npats; p++)
+		if (pats[p].flags & VPAT_PART)
+			dead[p] = dead[((const struct vmod_chain *)
+			    cs->chains.data)[pats[p].chain].pat];
 	return lo->sect[VS_OWNERS].failed ? -1 : 0;
 }
 
@@ -1191,6 +1396,8 @@ cset_build(struct cset *cs, uint64_t serial, const char *name,
 	lo.recsize[VS_ELEMS] = sizeof(struct vmod_el);
 	lo.sect[VS_POOL] = cs->pool;
 	lo.sect[VS_IGNORE] = cs->ign;
+	lo.sect[VS_CHAINS] = cs->chains;
+	lo.recsize[VS_CHAINS] = sizeof(struct vmod_chain);
 	lo.recsize[VS_IGNORE] = sizeof(uint64_t);
 	lo.recsize[VS_GROUPS] = sizeof(struct vmod_group);
 	lo.recsize[VS_BITS] = sizeof(uint64_t);
@@ -1261,6 +1468,7 @@ fail:
 		case VS_ELEMS:
 		case VS_POOL:
 		case VS_IGNORE:
+		case VS_CHAINS:
 			break;
 		default:
 			buf_clear(&lo.sect[s]);

@@ -99,6 +99,7 @@ struct cset_stats {
 	uint64_t	 patterns;
 	uint64_t	 shared;	/* patterns found identical to another */
 	uint64_t	 direct;	/* patterns checked at their offset */
+	uint64_t	 chained;	/* patterns matched part by part */
 	uint64_t	 anchors4;	/* patterns with a 4-byte anchor */
 	uint64_t	 anchors2;	/* patterns with a 2-byte anchor */
 	uint64_t	 keys;		/* prefilter keys, all groups */

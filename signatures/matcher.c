@@ -48,6 +48,36 @@ struct lstate {
 	uint64_t	 matched;
 };
 
+/*
+ * Chains: for part k of a pattern matched part by part, the ends of the
+ * matches of parts 0..k that form a valid chain, as sorted intervals of
+ * positions (a run of NULs gives one interval, not one entry per byte).
+ * When the gap after part k is unbounded only the earliest end matters.
+ */
+struct cspan {
+	uint64_t	 lo;
+	uint64_t	 hi;
+};
+
+struct clist {
+	struct cspan	*v;
+	uint32_t	 head;		/* live spans v[head..n) */
+	uint32_t	 n;
+	uint32_t	 cap;
+	int		 has;		/* unbounded gap after: min is set */
+	uint64_t	 min;
+};
+
+struct cstate {
+	uint32_t	 mod;
+	uint32_t	 chain;
+	uint32_t	 slot;
+	uint32_t	 nl;
+	struct clist	*l;		/* nl = npart - 1 lists */
+};
+
+#define CHAIN_MAXSPANS	65536	/* per list; the oldest go beyond it */
+
 /* Match counts, only for signatures whose expression needs them. */
 struct lcounts {
 	uint32_t	 counts[64];
@@ -59,7 +89,8 @@ struct vctx {
 	size_t			 len;
 	const uint8_t		*pool;
 	const struct vmod_el	*els;
-	uint32_t		 nmain;
+	uint32_t		 elo;		/* first element of the range */
+	uint32_t		 nmain;		/* one past its last */
 	uint64_t		 lo;
 	uint64_t		 hi;
 	uint32_t		 budget;
@@ -84,9 +115,19 @@ struct matcher {
 	size_t				 capls;
 	uint32_t			*lsmap;		/* index + 1 */
 	size_t				 lsmapcap;
+	uint64_t			 lslast;	/* last key found, */
+	uint32_t			 lslasti;	/* its index + 1 */
 	struct lcounts			*lc;
 	size_t				 nlc;
 	size_t				 caplc;
+	/* chained patterns under way */
+	struct cstate			*cst;
+	size_t				 ncst;
+	size_t				 capcst;
+	uint32_t			*cstmap;	/* index + 1 */
+	size_t				 cstmapcap;
+	uint64_t			 cslast;	/* last key found, */
+	uint32_t			 cslasti;	/* its index + 1 */
 	/* patterns proven not to match from some position on */
 	struct pfinal			*fin;
 	size_t				 finmask;	/* capacity - 1 */
@@ -150,6 +191,16 @@ static void	 record(struct matcher *, uint32_t, const struct vmod_view *,
 static void	 ldb_eval(struct matcher *, struct lstate *);
 static void	 check_pat(struct matcher *, uint32_t, const struct vmod_view *,
 		    uint32_t, uint32_t, size_t, uint32_t);
+static void	 check_part(struct matcher *, uint32_t,
+		    const struct vmod_view *, uint32_t, uint32_t, size_t,
+		    uint32_t);
+static struct cstate *cs_get(struct matcher *, uint32_t, uint32_t, uint32_t,
+		    int);
+static void	 cs_reset(struct matcher *);
+static int	 clist_push(struct clist *, uint64_t, uint64_t, int);
+static int64_t	 part_prefix(const struct vmod_view *, const struct vmod_pat *,
+		    uint32_t);
+static int	 clist_find(struct clist *, uint64_t, uint64_t, uint64_t, int);
 static void	 probe(struct matcher *, uint32_t, const struct vmod_view *,
 		    uint64_t, uint32_t, uint32_t, size_t, uint32_t);
 static inline int ext_ok(const struct matcher *, const struct vmod_view *,
@@ -227,6 +278,9 @@ matcher_free(struct matcher *m)
 	free(m->lc);
 	free(m->fin);
 	free(m->finused);
+	cs_reset(m);
+	free(m->cst);
+	free(m->cstmap);
 	free(m);
 }
 
@@ -535,7 +589,7 @@ bwd(struct vctx *c, int64_t i, size_t pos)
 	int64_t			 w, r;
 
 	for (;; i--) {
-		if (i < 0) {
+		if (i < (int64_t)c->elo) {
 			if (pos < c->lo)
 				return MR_FINAL;
 			return pos > c->hi ? MR_FAIL : (int64_t)pos;
@@ -590,8 +644,8 @@ bwd_gap(struct vctx *c, int64_t i, size_t pos)
 		return MR_FINAL;
 	q = pos - e->a;
 	lo = (unbounded || e->b > pos) ? 0 : pos - e->b;
-	if (i == 0)
-		return bwd(c, -1, q);
+	if (i == (int64_t)c->elo)
+		return bwd(c, i - 1, q);
 	prev = &c->els[i - 1];
 	for (;;) {
 		if (prev->op == PEL_BYTES) {
@@ -717,7 +771,8 @@ vctx_init(struct vctx *c, struct matcher *m, const struct vmod_view *v,
 	c->len = m->len;
 	c->pool = v->pool;
 	c->els = v->els + p->el;
-	c->nmain = p->nmain;
+	c->elo = p->pfirst;
+	c->nmain = (uint32_t)p->pfirst + p->pcount;
 	c->lo = 0;
 	c->hi = m->len;
 	c->budget = VERIFY_BUDGET;
@@ -734,6 +789,9 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 	size_t		 i, cap;
 	struct lstate	*ls;
 
+	/* runs of one byte hit the same signatures over and over */
+	if (m->lslasti != 0 && m->lslast == key)
+		return &m->ls[m->lslasti - 1];
 	if (m->lsmapcap == 0) {
 		if (!create)
 			return NULL;
@@ -744,8 +802,11 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 	h = LS_HASH(key) & (m->lsmapcap - 1);
 	while (m->lsmap[h] != 0) {
 		ls = &m->ls[m->lsmap[h] - 1];
-		if (ls->mod == mod && ls->sig == sig)
+		if (ls->mod == mod && ls->sig == sig) {
+			m->lslast = key;
+			m->lslasti = m->lsmap[h];
 			return ls;
+		}
 		h = (h + 1) & (m->lsmapcap - 1);
 	}
 	if (!create)
@@ -814,6 +875,7 @@ ls_reset(struct matcher *m)
 		m->lsmap[m->ls[i].slot] = 0;
 	m->nls = 0;
 	m->nlc = 0;
+	m->lslasti = 0;
 }
 
 /* fin_get - the FINAL record of a pattern, created if create */
@@ -1110,6 +1172,281 @@ record(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 		f->from = 0;
 }
 
+/* cs_get - the state of chain (mod, chain) of npart parts */
+static struct cstate *
+cs_get(struct matcher *m, uint32_t mod, uint32_t chain, uint32_t npart,
+    int create)
+{
+	uint64_t	 key = (uint64_t)mod << 32 | chain;
+	uint32_t	 h, *map;
+	size_t		 i, cap;
+	struct cstate	*c;
+
+	if (m->cslasti != 0 && m->cslast == key)
+		return &m->cst[m->cslasti - 1];
+	if (m->cstmapcap == 0) {
+		if (!create)
+			return NULL;
+		if ((m->cstmap = calloc(64, sizeof(*m->cstmap))) == NULL)
+			goto nomem;
+		m->cstmapcap = 64;
+	}
+	h = LS_HASH(key) & (m->cstmapcap - 1);
+	while (m->cstmap[h] != 0) {
+		c = &m->cst[m->cstmap[h] - 1];
+		if (c->mod == mod && c->chain == chain) {
+			m->cslast = key;
+			m->cslasti = m->cstmap[h];
+			return c;
+		}
+		h = (h + 1) & (m->cstmapcap - 1);
+	}
+	if (!create)
+		return NULL;
+	if ((m->ncst + 1) * 2 > m->cstmapcap) {
+		cap = m->cstmapcap * 2;
+		if ((map = calloc(cap, sizeof(*map))) == NULL)
+			goto nomem;
+		for (i = 0; i < m->ncst; i++) {
+			key = (uint64_t)m->cst[i].mod << 32 | m->cst[i].chain;
+			h = LS_HASH(key) & (cap - 1);
+			while (map[h] != 0)
+				h = (h + 1) & (cap - 1);
+			map[h] = (uint32_t)i + 1;
+			m->cst[i].slot = h;
+		}
+		free(m->cstmap);
+		m->cstmap = map;
+		m->cstmapcap = cap;
+		key = (uint64_t)mod << 32 | chain;
+		h = LS_HASH(key) & (cap - 1);
+		while (m->cstmap[h] != 0)
+			h = (h + 1) & (cap - 1);
+	}
+	if (m->ncst == m->capcst) {
+		cap = m->capcst ? m->capcst * 2 : 16;
+		if ((c = reallocarray(m->cst, cap, sizeof(*c))) == NULL)
+			goto nomem;
+		m->cst = c;
+		m->capcst = cap;
+	}
+	c = &m->cst[m->ncst];
+	memset(c, 0, sizeof(*c));
+	c->mod = mod;
+	c->chain = chain;
+	c->slot = h;
+	c->nl = npart - 1;
+	if ((c->l = calloc(c->nl, sizeof(*c->l))) == NULL)
+		goto nomem;
+	m->cstmap[h] = (uint32_t)++m->ncst;
+	return c;
+nomem:
+	m->err = ENOMEM;
+	m->stop = 1;
+	return NULL;
+}
+
+/* cs_reset - forget the chains of the last scan */
+static void
+cs_reset(struct matcher *m)
+{
+	size_t		 i;
+	uint32_t	 k;
+
+	for (i = 0; i < m->ncst; i++) {
+		m->cstmap[m->cst[i].slot] = 0;
+		for (k = 0; k < m->cst[i].nl; k++)
+			free(m->cst[i].l[k].v);
+		free(m->cst[i].l);
+	}
+	m->ncst = 0;
+	m->cslasti = 0;
+}
+
+/*
+ * clist_push - a valid chain ends at e.  unbounded: the next gap has no
+ * maximum (keep the earliest end only); else spans that no later part can
+ * use (hi < drop) are dropped.  Returns 0, -1 out of memory.
+ */
+static int
+clist_push(struct clist *l, uint64_t e, uint64_t drop, int unbounded)
+{
+	struct cspan	*nv;
+	uint32_t	 cap, i;
+
+	if (unbounded) {
+		if (!l->has || e < l->min)
+			l->min = e;
+		l->has = 1;
+		return 0;
+	}
+	while (l->head < l->n && l->v[l->head].hi < drop)
+		l->head++;
+	if (l->head == l->n)
+		l->head = l->n = 0;
+	if (l->n > l->head) {
+		if (e >= l->v[l->n - 1].lo && e <= l->v[l->n - 1].hi + 1) {
+			if (e > l->v[l->n - 1].hi)
+				l->v[l->n - 1].hi = e;
+			return 0;
+		}
+		if (e < l->v[l->n - 1].lo) {
+			/* out of order (variable-width parts): rare */
+			for (i = l->head; i < l->n; i++)
+				if (e >= l->v[i].lo && e <= l->v[i].hi)
+					return 0;
+		}
+	}
+	if (l->n - l->head >= CHAIN_MAXSPANS)
+		l->head++;		/* the oldest gives way */
+	if (l->n == l->cap) {
+		if (l->head > 0) {
+			memmove(l->v, l->v + l->head,
+			    (l->n - l->head) * sizeof(*l->v));
+			l->n -= l->head;
+			l->head = 0;
+		}
+		if (l->n == l->cap) {
+			cap = l->cap ? l->cap * 2 : 8;
+			if ((nv = reallocarray(l->v, cap, sizeof(*nv))) == NULL)
+				return -1;
+			l->v = nv;
+			l->cap = cap;
+		}
+	}
+	l->v[l->n].lo = l->v[l->n].hi = e;
+	l->n++;
+	/* keep the spans sorted by start */
+	for (i = l->n - 1; i > l->head && l->v[i].lo < l->v[i - 1].lo; i--) {
+		struct cspan	 t = l->v[i];
+
+		l->v[i] = l->v[i - 1];
+		l->v[i - 1] = t;
+	}
+	return 0;
+}
+
+/*
+ * clist_find - does a chain end in [lo, hi]; spans ending before drop are
+ * of no further use
+ */
+static int
+clist_find(struct clist *l, uint64_t lo, uint64_t hi, uint64_t drop,
+    int unbounded)
+{
+	uint32_t	 i;
+
+	if (unbounded)
+		return l->has && l->min <= hi;
+	while (l->head < l->n && l->v[l->head].hi < drop)
+		l->head++;
+	for (i = l->head; i < l->n && l->v[i].lo <= hi; i++)
+		if (l->v[i].hi >= lo)
+			return 1;
+	return 0;
+}
+
+/*
+ * part_prefix - the width of a part's elements before element el, or -1
+ * when one of them has no fixed width
+ */
+static int64_t
+part_prefix(const struct vmod_view *v, const struct vmod_pat *p, uint32_t el)
+{
+	const struct vmod_el	*e = v->els + p->el;
+	int64_t			 w = 0, x;
+	uint32_t		 i;
+
+	for (i = p->pfirst; i < el; i++) {
+		if (e[i].op == PEL_ASSERT)
+			continue;
+		if ((x = el_width(&e[i])) < 0)
+			return -1;
+		w += x;
+	}
+	return w;
+}
+
+/*
+ * check_part - part p->part of a chained pattern anchored at element
+ * el + off = pos: verify the part alone, then see whether it continues a
+ * chain of the parts before it within its gap.
+ */
+static void
+check_part(struct matcher *m, uint32_t mod, const struct vmod_view *v,
+    uint32_t pat, uint32_t el, size_t pos, uint32_t off)
+{
+	const struct vmod_pat	*p = &v->pats[pat], *w, *next;
+	const struct vmod_chain	*ch = &v->chains[p->chain];
+	struct cstate		*cs;
+	struct vctx		 c;
+	int64_t			 end, start, pre;
+	uint64_t		 lo, hi, drop, ps;
+	uint32_t		 k = p->part;
+	int			 unb;
+
+	w = &v->pats[ch->pat];
+	if (pos < off || !pat_wanted(m, mod, v, w))
+		return;
+	if ((cs = cs_get(m, mod, p->chain, ch->npart, k == 0)) == NULL)
+		return;
+	if (k > 0 && cs->l[k - 1].n == cs->l[k - 1].head && !cs->l[k - 1].has)
+		return;		/* nothing to continue: no verification */
+	if (k + 1 < ch->npart && cs->l[k].has)
+		return;		/* unbounded gap next: the earliest end is kept */
+	/*
+	 * Where a fixed-width prefix puts the part's start, a chain of the
+	 * parts before must end within the gap before it: ask before
+	 * verifying (common parts are hit often, chains seldom fit).
+	 */
+	if (k > 0 && (pre = part_prefix(v, p, el)) >= 0) {
+		if ((uint64_t)pre > pos - off)
+			return;
+		ps = pos - off - (uint64_t)pre;
+		unb = p->gmax == PEL_INF;
+		if (ps < p->gmin)
+			return;
+		hi = ps - p->gmin;
+		lo = unb || p->gmax > ps ? 0 : ps - p->gmax;
+		drop = lo > p->pmaxw ? lo - p->pmaxw : 0;
+		if (!clist_find(&cs->l[k - 1], lo, hi, drop, unb))
+			return;
+	}
+	vctx_init(&c, m, v, p);
+	if (k == 0 && w->offkind != OFF_ANY &&
+	    pat_window(w, m->t, m->len, &c.lo, &c.hi) == -1)
+		return;
+	m->r->verifies++;
+	end = fwd(&c, el, pos - off);
+	start = end >= 0 ? bwd(&c, (int64_t)el - 1, pos - off) : end;
+	m->r->steps += VERIFY_BUDGET - c.budget;
+	if (start < 0)
+		return;
+	if (k > 0) {
+		unb = p->gmax == PEL_INF;
+		if ((uint64_t)start < p->gmin)
+			return;
+		hi = (uint64_t)start - p->gmin;
+		lo = unb || p->gmax > (uint64_t)start ? 0 :
+		    (uint64_t)start - p->gmax;
+		drop = lo > p->pmaxw ? lo - p->pmaxw : 0;
+		if (!clist_find(&cs->l[k - 1], lo, hi, drop, unb))
+			return;
+	}
+	if (k + 1 == ch->npart) {
+		record(m, mod, v, w, (uint64_t)end);
+		return;
+	}
+	next = &v->pats[ch->part0 + k + 1];
+	unb = next->gmax == PEL_INF;
+	drop = pos > (uint64_t)next->pmaxw + next->gmax ?
+	    pos - next->pmaxw - next->gmax : 0;
+	if (clist_push(&cs->l[k], (uint64_t)end, unb ? 0 : drop, unb) == -1) {
+		m->err = ENOMEM;
+		m->stop = 1;
+	}
+}
+
 /* check_pat - verify pattern pat anchored at element el+off = pos */
 static void
 check_pat(struct matcher *m, uint32_t mod, const struct vmod_view *v,
@@ -1121,6 +1458,10 @@ check_pat(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 	int64_t			 end, start;
 	size_t			 s;
 
+	if (p->flags & VPAT_PART) {
+		check_part(m, mod, v, pat, el, pos, off);
+		return;
+	}
 	if (pos < off || !pat_wanted(m, mod, v, p))
 		return;
 	s = pos - off;
@@ -1140,6 +1481,7 @@ check_pat(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 		start = bwd(&c, (int64_t)el - 1, s);
 	else
 		start = end;
+	m->r->steps += VERIFY_BUDGET - c.budget;
 	if (c.budget == 0)
 		m->r->exhausted++;
 	if (start < 0)
@@ -1344,6 +1686,7 @@ scan_direct(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 			vctx_init(&c, m, v, p);
 			m->r->verifies++;
 			r = fwd(&c, 0, s);
+			m->r->steps += VERIFY_BUDGET - c.budget;
 			if (c.budget == 0)
 				m->r->exhausted++;
 			if (r == MR_FINAL)
@@ -1516,6 +1859,7 @@ matcher_scan(struct matcher *m, const uint8_t *buf, size_t len,
 	m->err = 0;
 	ls_reset(m);
 	fin_reset(m);
+	cs_reset(m);
 	if (buf == NULL)
 		m->buf = buf = (const uint8_t *)"";
 

@@ -83,6 +83,7 @@ struct match_result {
 	struct match_hit	 hits[MATCH_MAXHITS];
 	int			 allowlisted;
 	uint64_t		 verifies;	/* statistics */
+	uint64_t		 steps;		/* elements visited verifying */
 	uint64_t		 exhausted;	/* verifications cut short */
 };
 

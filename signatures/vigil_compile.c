@@ -153,12 +153,13 @@ print_stats(const struct cset_stats *st, const char *out, size_t size,
 	printf("body signatures:  ndb %llu, ldb %llu (%llu subsignatures)\n",
 	    (unsigned long long)st->ndb, (unsigned long long)st->ldb,
 	    (unsigned long long)st->subsigs);
-	printf("patterns:         %llu: %llu with 4-byte anchors, "
-	    "%llu with 2-byte anchors, %llu at fixed offsets\n",
-	    (unsigned long long)st->patterns,
+	printf("patterns:         %llu: %llu at fixed offsets, %llu matched "
+	    "part by part\n", (unsigned long long)st->patterns,
+	    (unsigned long long)st->direct,
+	    (unsigned long long)st->chained);
+	printf("anchors:          %llu of 4 bytes, %llu of 2 bytes\n",
 	    (unsigned long long)st->anchors4,
-	    (unsigned long long)st->anchors2,
-	    (unsigned long long)st->direct);
+	    (unsigned long long)st->anchors2);
 	printf("shared patterns:  %llu identical to another signature's\n",
 	    (unsigned long long)st->shared);
 	printf("prefilter keys:   %llu\n", (unsigned long long)st->keys);

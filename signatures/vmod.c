@@ -20,6 +20,7 @@
 static int	 vm_fail(int);
 static int	 vm_range(uint64_t, uint64_t, uint64_t);
 static int	 vm_pattern(const struct vmod_view *, const struct vmod_pat *);
+static int	 vm_chain(const struct vmod_view *, size_t);
 static int	 vm_element(const struct vmod_view *, const struct vmod_el *,
 		    const struct vmod_pat *, int);
 static int	 vm_table(const struct vmod_view *, uint64_t, uint64_t,
@@ -47,6 +48,7 @@ static const uint32_t vm_recsize[VS_NSECT] = {
 	[VS_DIRECT] = sizeof(struct vmod_direct),
 	[VS_OWNERS] = sizeof(struct vmod_owner),
 	[VS_ZERO] = sizeof(uint32_t),
+	[VS_CHAINS] = sizeof(struct vmod_chain),
 };
 
 static const size_t vm_dlen[3] = { 16, 20, 32 };
@@ -143,8 +145,18 @@ vm_pattern(const struct vmod_view *v, const struct vmod_pat *p)
 	if (p->sig >= v->nsigs || p->nmain == 0 || p->nmain > p->nel ||
 	    p->nel > PAT_MAXEL ||
 	    !vm_range(p->el, p->nel, v->nels) || p->offkind > OFF_LAST ||
-	    p->target >= VMOD_NGROUPS || (p->flags & ~VPAT_DIRECT) ||
-	    p->nowners == 0)
+	    p->target >= VMOD_NGROUPS || p->nowners == 0 ||
+	    (p->flags & ~(VPAT_DIRECT | VPAT_CHAINED | VPAT_PART)) ||
+	    __builtin_popcount(p->flags) > 1 || p->pcount == 0 ||
+	    !vm_range(p->pfirst, p->pcount, p->nmain))
+		return -1;
+	if ((p->flags & (VPAT_CHAINED | VPAT_PART)) ?
+	    p->chain >= v->nchains : p->chain != UINT32_MAX)
+		return -1;
+	if (!(p->flags & VPAT_PART) && (p->pfirst != 0 ||
+	    p->pcount != p->nmain))
+		return -1;
+	if ((p->flags & VPAT_PART) && p->gmax != PEL_INF && p->gmax < p->gmin)
 		return -1;
 	s = &v->sigs[p->sig];
 	if (p->sub >= s->nsub)
@@ -161,6 +173,35 @@ vm_pattern(const struct vmod_view *v, const struct vmod_pat *p)
 	for (i = 0; i < p->nmain; i++)
 		if (vm_element(v, &v->els[p->el + i], p, 0) == -1)
 			return -1;
+	/* a part has no gap: its verification never backtracks over one */
+	if (p->flags & VPAT_PART)
+		for (i = p->pfirst; i < p->pfirst + p->pcount; i++)
+			if (v->els[p->el + i].op == PEL_GAP)
+				return -1;
+	return 0;
+}
+
+/* vm_chain - a chain and its parts agree */
+static int
+vm_chain(const struct vmod_view *v, size_t idx)
+{
+	const struct vmod_chain	*c = &v->chains[idx];
+	const struct vmod_pat	*w, *p;
+	uint32_t		 k;
+
+	if (c->pat >= v->npats || c->npart < 2 ||
+	    !vm_range(c->part0, c->npart, v->npats))
+		return -1;
+	w = &v->pats[c->pat];
+	if (!(w->flags & VPAT_CHAINED) || w->chain != idx)
+		return -1;
+	for (k = 0; k < c->npart; k++) {
+		p = &v->pats[c->part0 + k];
+		if (!(p->flags & VPAT_PART) || p->chain != idx ||
+		    p->part != k || p->el != w->el || p->nmain != w->nmain ||
+		    p->nel != w->nel)
+			return -1;
+	}
 	return 0;
 }
 
@@ -235,6 +276,8 @@ vmod_view(struct vmod_view *v, const uint8_t *base, size_t size)
 	v->nowners = COUNT(VS_OWNERS);
 	v->zero = (const uint32_t *)SECT(VS_ZERO);
 	v->nzero = COUNT(VS_ZERO);
+	v->chains = (const struct vmod_chain *)SECT(VS_CHAINS);
+	v->nchains = COUNT(VS_CHAINS);
 	v->xor = (uint8_t)h->xor;
 	v->xor32 = 0x01010101U * v->xor;
 #undef SECT
@@ -342,8 +385,16 @@ vmod_validate(const uint8_t *base, size_t size, int deep)
 	for (i = 0; i < v.npats; i++)
 		if (vm_pattern(&v, &v.pats[i]) == -1)
 			return vm_fail(AV_ECORRUPT);
+	for (i = 0; i < v.nchains; i++)
+		if (vm_chain(&v, i) == -1)
+			return vm_fail(AV_ECORRUPT);
+	for (i = 0; i < v.npats; i++)
+		if ((v.pats[i].flags & VPAT_PART) &&
+		    v.pats[i].part >= v.chains[v.pats[i].chain].npart)
+			return vm_fail(AV_ECORRUPT);
 	for (i = 0; i < v.ndirect; i++)
-		if (v.direct[i].pat >= v.npats)
+		if (v.direct[i].pat >= v.npats ||
+		    v.pats[v.direct[i].pat].flags != VPAT_DIRECT)
 			return vm_fail(AV_ECORRUPT);
 	for (i = 0; i < v.nzero; i++)
 		if (v.zero[i] >= v.nsigs ||
@@ -356,7 +407,8 @@ vmod_validate(const uint8_t *base, size_t size, int deep)
 		if ((e->pat & VENT_PAT) >= v.npats)
 			return vm_fail(AV_ECORRUPT);
 		p = &v.pats[e->pat & VENT_PAT];
-		if (e->el >= p->nmain || (p->flags & VPAT_DIRECT))
+		if (e->el < p->pfirst || e->el >= p->pfirst + p->pcount ||
+		    (p->flags & (VPAT_DIRECT | VPAT_CHAINED)))
 			return vm_fail(AV_ECORRUPT);
 		el = &v.els[p->el + e->el];
 		switch (el->op) {

@@ -84,6 +84,7 @@ enum vmod_section {
 	VS_DIRECT,	/* struct vmod_direct: patterns checked at their offset */
 	VS_OWNERS,	/* struct vmod_owner: signatures sharing a pattern */
 	VS_ZERO,	/* uint32_t .ldb signatures true with no match */
+	VS_CHAINS,	/* struct vmod_chain: patterns matched part by part */
 	VS_NSECT
 };
 
@@ -159,6 +160,8 @@ struct vmod_tdb {
 };
 
 #define VPAT_DIRECT	0x01	/* checked at its offset, not prefiltered */
+#define VPAT_CHAINED	0x02	/* matched through its parts (a chain) */
+#define VPAT_PART	0x04	/* a part of a chained pattern */
 
 struct vmod_pat {
 	uint32_t	 sig;		/* VS_SIGS index */
@@ -176,6 +179,32 @@ struct vmod_pat {
 	uint32_t	 maxlen;	/* PEL_INF if unbounded */
 	uint32_t	 nowners;	/* 1: (sig, sub) above; else the */
 	uint32_t	 owners;	/* VS_OWNERS[owners..+nowners) */
+	/*
+	 * The elements this record matches: [pfirst, pfirst + pcount) of
+	 * the main sequence (all of it but for parts).  A part shares el,
+	 * nmain and nel with its whole pattern, so that generic
+	 * alternatives resolve alike.
+	 */
+	uint16_t	 pfirst;
+	uint16_t	 pcount;
+	uint32_t	 chain;		/* VS_CHAINS index, or UINT32_MAX */
+	uint32_t	 part;		/* part number in the chain */
+	uint32_t	 gmin;		/* gap before this part */
+	uint32_t	 gmax;		/* PEL_INF if unbounded */
+	uint32_t	 pmaxw;		/* the most bytes this part spans */
+};
+
+/*
+ * A pattern with gaps whose every part has an anchor is matched part by
+ * part, as ClamAV does: parts part0 .. part0 + npart - 1 (consecutive
+ * pattern records) are prefiltered on their own, and a match of part k
+ * counts when a chain of parts 0 .. k-1 ends within its gap before it.
+ * This keeps matching linear in the hits: no backtracking over gaps.
+ */
+struct vmod_chain {
+	uint32_t	 pat;		/* the whole pattern (VPAT_CHAINED) */
+	uint32_t	 part0;
+	uint32_t	 npart;
 	uint32_t	 pad;
 };
 
@@ -293,6 +322,8 @@ struct vmod_view {
 	size_t				 nowners;
 	const uint32_t			*zero;
 	size_t				 nzero;
+	const struct vmod_chain		*chains;
+	size_t				 nchains;
 	uint8_t				 xor;
 	uint32_t			 xor32;
 };

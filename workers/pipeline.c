@@ -133,6 +133,7 @@ pipeline_scan(struct pipeline *pl, const uint8_t *buf, size_t len,
 	    flags | MATCH_NOHASH | MATCH_NOFP, &r2)) == -1)
 		return -1;
 	r->verifies += r2.verifies;
+	r->steps += r2.steps;
 	r->exhausted += r2.exhausted;
 	if (k == 0)
 		return n;
