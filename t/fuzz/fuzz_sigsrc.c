@@ -10,14 +10,16 @@
  * The module the compiler writes must pass vmod_validate(), deep and
  * shallow: a refusal is a disagreement between compiler and validator
  * and aborts.  The module is then used as a worker would use it: a
- * pipeline scans a few samples, with and without MATCH_ALL.  The samples
- * are made from the input itself so that its signatures have something
- * to find: the raw text, the bytes its hex digits spell, those bytes in
- * the sections of a small PE (EP and section offsets), in an HTML page
- * (normalised groups), and a run of zeros.  Whether an object is detected
- * must not depend on MATCH_ALL, and every hit name must lie inside the
- * module's string section.  Everything is freed: LeakSanitizer is on.
+ * pipeline scans a few samples, with and without MATCH_ALL.  Besides
+ * the source text itself and a run of zeros, the samples are synthesised
+ * from the compiled patterns so that the signatures have something to
+ * find: an instance of every pattern (raw, in the sections of a small PE
+ * and in an HTML page for the normalised groups) and a few patterns put
+ * where their offsets say.  Whether an object is detected must not
+ * depend on MATCH_ALL, and every hit name must lie inside the module's
+ * string section.  Everything is freed: LeakSanitizer is on.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,31 +31,47 @@
 #include "shm/sigmap.h"
 #include "signatures/cset.h"
 #include "signatures/matcher.h"
+#include "signatures/sigir.h"
 #include "signatures/sigsrc.h"
 #include "signatures/vmod.h"
 #include "workers/pipeline.h"
 
 #define FZ_MAXSAMPLE	8192
 #define FZ_PESIZE	0x600	/* headers, .text at 0x200, .data at 0x400 */
-#define FZ_NSAMPLES	5
+#define FZ_TEXT		0x200
+#define FZ_DATA		0x400
+#define FZ_MAXPATS	512	/* patterns synthesised per module */
+#define FZ_MAXPLACED	4	/* patterns put at their offsets */
+#define FZ_MAXGAP	256
 
 struct fz_report {
 	unsigned long	 n;
 	size_t		 sum;
 };
 
+struct fz_ctx {
+	struct pipeline		*pl;
+	const struct vmod_view	*v;
+	const uint8_t		*text;	/* the source */
+	size_t			 tlen;
+};
+
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	 fz_report(void *, const char *, unsigned long, const char *);
-static int	 fz_hexval(uint8_t);
-static size_t	 fz_unhex(const uint8_t *, size_t, uint8_t *, size_t);
 static void	 fz_put16(uint8_t *, uint16_t);
 static void	 fz_put32(uint8_t *, uint32_t);
-static size_t	 fz_pe(uint8_t *, const uint8_t *, size_t);
-static size_t	 fz_html(uint8_t *, size_t, const uint8_t *, size_t);
-static void	 fz_hits(const struct sigmap *, const struct match_result *,
+static void	 fz_pe(uint8_t *);
+static long	 fz_emit(const struct vmod_view *, const struct vmod_el *,
+		    const struct vmod_el *, uint8_t *, size_t, int);
+static long	 fz_pattern(const struct vmod_view *, const struct vmod_pat *,
+		    uint8_t *, size_t);
+static size_t	 fz_all(const struct vmod_view *, uint8_t *, size_t);
+static size_t	 fz_place(const struct vmod_view *, const struct vmod_pat *,
+		    uint8_t *, size_t);
+static void	 fz_hits(const struct fz_ctx *, const struct match_result *,
 		    int, unsigned);
-static void	 fz_scan(const struct sigmap *, const uint8_t *, size_t);
+static void	 fz_scan(const struct fz_ctx *, const uint8_t *, size_t);
 static void	 fz_module(const uint8_t *, size_t, const uint8_t *, size_t);
 
 static const char *const fz_names[8] = {
@@ -75,43 +93,6 @@ fz_report(void *arg, const char *file, unsigned long line, const char *why)
 	r->sum += strlen(file) + strlen(why) + line;
 }
 
-/* fz_hexval - value of a hex digit, 0 for '?', -1 otherwise */
-static int
-fz_hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c == '?')
-		return 0;
-	return -1;
-}
-
-/* fz_unhex - the bytes spelled by pairs of hex digits in the text */
-static size_t
-fz_unhex(const uint8_t *in, size_t n, uint8_t *out, size_t cap)
-{
-	size_t	 i, len = 0;
-	int	 hi = -1, v;
-
-	for (i = 0; i < n && len < cap; i++) {
-		if ((v = fz_hexval(in[i])) < 0) {
-			hi = -1;
-			continue;
-		}
-		if (hi < 0)
-			hi = v;
-		else {
-			out[len++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	return len;
-}
-
 /* fz_put16 - little-endian store */
 static void
 fz_put16(uint8_t *p, uint16_t v)
@@ -129,15 +110,15 @@ fz_put32(uint8_t *p, uint32_t v)
 }
 
 /*
- * fz_pe - a PE32 with two sections, .text (RVA 0x1000, the entry point)
- * and .data, holding body[]; returns the size, FZ_PESIZE.
+ * fz_pe - PE32 headers in out[0..FZ_TEXT): .text (RVA 0x1000, the entry
+ * point) at file offset FZ_TEXT and .data at FZ_DATA, 0x200 bytes each.
  */
-static size_t
-fz_pe(uint8_t *out, const uint8_t *body, size_t n)
+static void
+fz_pe(uint8_t *out)
 {
 	uint8_t	*pe, *opt, *sect;
 
-	memset(out, 0, FZ_PESIZE);
+	memset(out, 0, FZ_TEXT);
 	out[0] = 'M';
 	out[1] = 'Z';
 	fz_put32(out + 0x3c, 0x40);
@@ -160,45 +141,204 @@ fz_pe(uint8_t *out, const uint8_t *body, size_t n)
 	fz_put32(sect + 8, 0x200);
 	fz_put32(sect + 12, 0x1000);
 	fz_put32(sect + 16, 0x200);
-	fz_put32(sect + 20, 0x200);
+	fz_put32(sect + 20, FZ_TEXT);
 	sect += 40;
 	memcpy(sect, ".data", 5);
 	fz_put32(sect + 8, 0x200);
 	fz_put32(sect + 12, 0x2000);
 	fz_put32(sect + 16, 0x200);
-	fz_put32(sect + 20, 0x400);
-	if (n > FZ_PESIZE - 0x200)
-		n = FZ_PESIZE - 0x200;
-	memcpy(out + 0x200, body, n);
-	return FZ_PESIZE;
+	fz_put32(sect + 20, FZ_DATA);
 }
 
-/* fz_html - body[] inside an HTML page; returns the length */
-static size_t
-fz_html(uint8_t *out, size_t cap, const uint8_t *body, size_t n)
+/*
+ * fz_emit - bytes that element e (of a pattern whose elements start at
+ * els) matches, into out[0..cap); returns their number or -1.  Stored
+ * bytes are XORed with the module's byte (vmod.h).
+ */
+static long
+fz_emit(const struct vmod_view *v, const struct vmod_el *els,
+    const struct vmod_el *e, uint8_t *out, size_t cap, int inalt)
 {
-	static const char	 head[] = "<html>\n<head><title>T</title></head>"
-	    "\n<BODY>\n  <p>  Hello\tWorld  </p>\n";
-	static const char	 tail[] = "\n</BODY>\n</html>\n";
-	size_t			 len = 0;
+	const uint8_t	*d = v->pool + e->a;
+	uint32_t	 k, first, count;
+	long		 n = 0, r;
+	int		 c;
 
-	memcpy(out, head, sizeof(head) - 1);
-	len = sizeof(head) - 1;
-	if (n > cap - len - (sizeof(tail) - 1))
-		n = cap - len - (sizeof(tail) - 1);
-	memcpy(out + len, body, n);
-	len += n;
-	memcpy(out + len, tail, sizeof(tail) - 1);
-	return len + sizeof(tail) - 1;
+	switch (e->op) {
+	case PEL_BYTES:
+	case PEL_NOCASE:
+		if (e->n > cap)
+			return -1;
+		for (k = 0; k < e->n; k++) {
+			out[k] = d[k] ^ v->xor;
+			if (e->op == PEL_NOCASE)
+				out[k] = (uint8_t)toupper(out[k]);
+		}
+		return e->n;
+	case PEL_MASK:
+		if (e->n > cap)
+			return -1;
+		for (k = 0; k < e->n; k++)
+			out[k] = d[2 * k + 1] ^ v->xor;
+		return e->n;
+	case PEL_SKIP:
+		if (e->n > cap)
+			return -1;
+		memset(out, 'x', e->n);
+		return e->n;
+	case PEL_CLASS:
+		if (cap < 1)
+			return -1;
+		for (c = 0; c < 256; c++)
+			if ((d[c >> 3] >> (c & 7)) & 1) {
+				out[0] = (uint8_t)c;
+				return 1;
+			}
+		return -1;
+	case PEL_FALT:
+		if (e->b > cap)
+			return -1;
+		for (k = 0; k < e->b; k++)
+			out[k] = d[k] ^ v->xor;
+		if (e->flags & PELF_NEG)
+			out[0] ^= 0x20;
+		return e->b;
+	case PEL_GALT:
+		if (inalt)
+			return -1;
+		memcpy(&first, d, 4);
+		memcpy(&count, d + 4, 4);
+		for (k = 0; k < count; k++) {
+			r = fz_emit(v, els, &els[first + k], out + n, cap - n,
+			    1);
+			if (r < 0)
+				return -1;
+			n += r;
+		}
+		return n;
+	case PEL_GAP:
+		if (e->a > FZ_MAXGAP || e->a > cap)
+			return -1;
+		memset(out, 'g', e->a);
+		return e->a;
+	case PEL_LINE:
+		if (cap < 1)
+			return -1;
+		out[0] = '\n';
+		return 1;
+	case PEL_ASSERT:
+		return 0;
+	default:
+		return -1;
+	}
 }
 
-/* fz_hits - a scan's result must be consistent with the module */
+/* fz_pattern - an instance of pattern p in out[0..cap), or -1 */
+static long
+fz_pattern(const struct vmod_view *v, const struct vmod_pat *p,
+    uint8_t *out, size_t cap)
+{
+	const struct vmod_el	*els = v->els + p->el;
+	uint32_t		 i;
+	long			 n = 0, r;
+
+	for (i = 0; i < p->nmain; i++) {
+		if ((r = fz_emit(v, els, &els[i], out + n, cap - n, 0)) < 0)
+			return -1;
+		n += r;
+	}
+	return n;
+}
+
+/* fz_all - instances of every pattern, twice over, one a line */
+static size_t
+fz_all(const struct vmod_view *v, uint8_t *out, size_t cap)
+{
+	size_t	 i, n = 0;
+	long	 r;
+	int	 pass;
+
+	out[n++] = '\n';
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < v->npats && i < FZ_MAXPATS && n < cap; i++) {
+			r = fz_pattern(v, &v->pats[i], out + n, cap - n - 1);
+			if (r < 0)
+				continue;
+			n += r;
+			out[n++] = '\n';
+		}
+	return n;
+}
+
+/* fz_place - an object with pattern p where its offset says; 0 if none */
+static size_t
+fz_place(const struct vmod_view *v, const struct vmod_pat *p, uint8_t *out,
+    size_t cap)
+{
+	uint8_t		 inst[1024];
+	int64_t		 pos;
+	size_t		 len;
+	long		 r;
+
+	if ((r = fz_pattern(v, p, inst, sizeof(inst))) <= 0)
+		return 0;
+	switch (p->offkind) {
+	case OFF_ABS:
+		pos = p->offn;
+		break;
+	case OFF_EOF:
+		pos = 64;
+		break;
+	case OFF_EP:
+		pos = FZ_TEXT + p->offn;
+		break;
+	case OFF_SECT:
+		if (p->offsect > 1)
+			return 0;
+		pos = (p->offsect ? FZ_DATA : FZ_TEXT) + p->offn;
+		break;
+	case OFF_LAST:
+		pos = FZ_DATA + p->offn;
+		break;
+	case OFF_SE:
+		if (p->offsect > 1)
+			return 0;
+		pos = p->offsect ? FZ_DATA : FZ_TEXT;
+		break;
+	default:
+		return 0;
+	}
+	if (pos < 0 || (uint64_t)pos + (size_t)r + 64 > cap)
+		return 0;
+	if (p->offkind == OFF_EOF) {
+		/* the pattern starts p->offn bytes before the end */
+		if (p->offn < r || (uint64_t)pos + p->offn > cap)
+			return 0;
+		len = (size_t)pos + (size_t)p->offn;
+	} else {
+		len = (size_t)pos + (size_t)r + 16;
+		if (len < FZ_PESIZE)
+			len = FZ_PESIZE;
+	}
+	/* a filler that satisfies (B), (L) and (W) next to the pattern */
+	memset(out, '\n', len);
+	if (p->offkind != OFF_ABS && p->offkind != OFF_EOF)
+		fz_pe(out);
+	memcpy(out + pos, inst, (size_t)r);
+	return len;
+}
+
+/*
+ * fz_hits - a scan's result must be consistent with the module; every
+ * name reported (stored obfuscated, see vmod.h) is one of the source's
+ */
 static void
-fz_hits(const struct sigmap *sm, const struct match_result *r, int n,
+fz_hits(const struct fz_ctx *fc, const struct match_result *r, int n,
     unsigned flags)
 {
-	const char	*str = sm->view.str;
-	uint32_t	 i;
+	const struct match_hit	*h;
+	size_t			 len;
+	uint32_t		 i;
 
 	if (n < 0 || (uint32_t)n != r->nhits || r->nhits > MATCH_MAXHITS)
 		abort();
@@ -207,43 +347,41 @@ fz_hits(const struct sigmap *sm, const struct match_result *r, int n,
 	if (r->allowlisted && r->nhits != 0)
 		abort();
 	for (i = 0; i < r->nhits; i++) {
-		if (r->hits[i].name < str ||
-		    r->hits[i].name >= str + sm->view.nstr ||
-		    r->hits[i].module != 0)
+		h = &r->hits[i];
+		if (memchr(h->name, '\0', sizeof(h->name)) == NULL)
 			abort();
-		if (r->hits[i].kind != 0 && r->hits[i].kind != BODYSIG_NDB &&
-		    r->hits[i].kind != BODYSIG_LDB)
+		len = strlen(h->name);
+		if (len == 0 ||
+		    memmem(fc->text, fc->tlen, h->name, len) == NULL)
+			abort();
+		if (h->module != 0 || h->id >> 32 != 0 ||
+		    (h->id & UINT32_MAX) >= fc->v->nstr)
+			abort();
+		if (h->kind != 0 && h->kind != BODYSIG_NDB &&
+		    h->kind != BODYSIG_LDB)
 			abort();
 	}
 }
 
 /* fz_scan - one sample, with and without MATCH_ALL */
 static void
-fz_scan(const struct sigmap *sm, const uint8_t *buf, size_t len)
+fz_scan(const struct fz_ctx *fc, const uint8_t *buf, size_t len)
 {
-	const struct vmod_view	*mods[1];
-	struct pipeline		*pl;
 	struct match_result	*r;
 	int			 n0, n1;
 
-	mods[0] = &sm->view;
 	if ((r = calloc(2, sizeof(*r))) == NULL)
 		return;
-	if ((pl = pipeline_new(mods, 1)) == NULL) {
-		free(r);
-		return;
-	}
-	n0 = pipeline_scan(pl, buf, len, 0, &r[0]);
-	n1 = pipeline_scan(pl, buf, len, MATCH_ALL, &r[1]);
+	n0 = pipeline_scan(fc->pl, buf, len, 0, &r[0]);
+	n1 = pipeline_scan(fc->pl, buf, len, MATCH_ALL, &r[1]);
 	if (n0 != -1 && n1 != -1) {
-		fz_hits(sm, &r[0], n0, 0);
-		fz_hits(sm, &r[1], n1, MATCH_ALL);
+		fz_hits(fc, &r[0], n0, 0);
+		fz_hits(fc, &r[1], n1, MATCH_ALL);
 		/* detection does not depend on MATCH_ALL */
 		if ((n0 > 0) != (n1 > 0) ||
 		    r[0].allowlisted != r[1].allowlisted)
 			abort();
 	}
-	pipeline_free(pl);
 	free(r);
 }
 
@@ -251,9 +389,13 @@ fz_scan(const struct sigmap *sm, const uint8_t *buf, size_t len)
 static void
 fz_module(const uint8_t *img, size_t size, const uint8_t *text, size_t n)
 {
-	struct sigmap	 sm;
-	uint8_t		*raw, *buf;
-	size_t		 nraw, len;
+	static const char	 head[] = "<html><head><title>x</title></head>"
+	    "<BODY>\n\t<p>  Hello   World </p>\n";
+	struct sigmap		 sm;
+	struct fz_ctx		 fc;
+	const struct vmod_view	*v, *mods[1];
+	uint8_t			*buf = NULL, *all = NULL;
+	size_t			 nall, len, i, placed;
 
 	if (sigmap_openmem(&sm, img, size, 1) == -1) {
 		fprintf(stderr, "fuzz_sigsrc: the compiler wrote a module the "
@@ -262,23 +404,44 @@ fz_module(const uint8_t *img, size_t size, const uint8_t *text, size_t n)
 	}
 	if (vmod_validate(img, size, 0) == -1)
 		abort();
-	raw = malloc(FZ_MAXSAMPLE);
-	buf = malloc(FZ_MAXSAMPLE);
-	if (raw == NULL || buf == NULL)
+	v = mods[0] = &sm.view;
+	fc.v = v;
+	fc.text = text;
+	fc.tlen = n;
+	if ((fc.pl = pipeline_new(mods, 1)) == NULL)
 		goto done;
-	nraw = fz_unhex(text, n, raw, FZ_MAXSAMPLE);
+	buf = malloc(2 * FZ_MAXSAMPLE);
+	all = malloc(FZ_MAXSAMPLE);
+	if (buf == NULL || all == NULL)
+		goto done;
+	nall = fz_all(v, all, FZ_MAXSAMPLE);
 
-	fz_scan(&sm, text, n > FZ_MAXSAMPLE ? FZ_MAXSAMPLE : n);
-	fz_scan(&sm, raw, nraw);
-	len = fz_pe(buf, raw, nraw);
-	fz_scan(&sm, buf, len);
-	len = fz_html(buf, FZ_MAXSAMPLE, raw, nraw);
-	fz_scan(&sm, buf, len);
+	fz_scan(&fc, text, n > FZ_MAXSAMPLE ? FZ_MAXSAMPLE : n);
+	fz_scan(&fc, all, nall);
+	fz_pe(buf);
+	memset(buf + FZ_TEXT, 0, FZ_PESIZE - FZ_TEXT);
+	memcpy(buf + FZ_TEXT, all, nall);
+	fz_scan(&fc, buf, FZ_TEXT + (nall > FZ_PESIZE - FZ_TEXT ? nall :
+	    FZ_PESIZE - FZ_TEXT));
+	memcpy(buf, head, sizeof(head) - 1);
+	memcpy(buf + sizeof(head) - 1, all, nall);
+	memcpy(buf + sizeof(head) - 1 + nall, "</BODY></html>\n", 15);
+	fz_scan(&fc, buf, sizeof(head) - 1 + nall + 15);
+	for (i = placed = 0; i < v->npats && placed < FZ_MAXPLACED; i++) {
+		if (v->pats[i].offkind == OFF_ANY)
+			continue;
+		if ((len = fz_place(v, &v->pats[i], buf, 2 * FZ_MAXSAMPLE))
+		    == 0)
+			continue;
+		fz_scan(&fc, buf, len);
+		placed++;
+	}
 	memset(buf, 0, 1024);
-	fz_scan(&sm, buf, 1024);
+	fz_scan(&fc, buf, 1024);
 done:
+	pipeline_free(fc.pl);
+	free(all);
 	free(buf);
-	free(raw);
 	sigmap_close(&sm);
 }
 

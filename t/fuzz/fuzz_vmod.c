@@ -7,19 +7,22 @@
  * the body and hdr.hdrcheck that of the header.  A byte of the header
  * that the format leaves unused (the last byte of reserved[2]) opts out:
  * when its low three bits are all set the copy is used as it is, so that
- * the refusal of damaged checksums is fuzzed as well.
+ * the refusal of damaged checksums is fuzzed as well.  Bit 3 of the same
+ * byte scans with the module loaded twice, as two modules.
  *
  * sigmap_openmem(deep=1) then decides.  A module it accepts must also
- * pass the shallow check, and is scanned through a pipeline (one module,
- * or the same module twice) over samples that reach the matcher's paths:
- * zeros, a 0x90 run, bytes of the input, the module's own pattern pool
- * decoded with its xor byte (so that prefilter keys hit and patterns are
- * verified), a PE32 whose sections hold those bytes (EP and section
- * offsets) and text and HTML (the normalised groups), each with and
- * without MATCH_ALL.  vmod.h promises that an accepted module is scanned
- * without any further bounds checks, so a crash or an ASan report here
- * is a module the validator should have refused.
+ * pass the shallow check, and is scanned through a pipeline over samples,
+ * each with and without MATCH_ALL: zeros, a 0x90 run, bytes of the input,
+ * and objects synthesised from the module's own patterns so that its
+ * prefilter hits and its patterns are verified and match: every pattern
+ * in turn (raw, in the sections of a small PE, in an HTML page for the
+ * normalised groups), and a few patterns put where their offsets say.
+ * vmod.h promises that an accepted module is scanned without any further
+ * bounds checks, so a crash or an ASan report here is a module the
+ * validator should have refused.  The synthesis itself reads only what
+ * the validator checked.
  */
+#include <ctype.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,25 +31,42 @@
 #include "util/fhash.h"
 #include "shm/sigmap.h"
 #include "signatures/matcher.h"
+#include "signatures/sigir.h"
 #include "signatures/vmod.h"
 #include "workers/pipeline.h"
 
 #define FZ_MAXSAMPLE	8192
 #define FZ_PESIZE	0x600	/* headers, .text at 0x200, .data at 0x400 */
+#define FZ_TEXT		0x200
+#define FZ_DATA		0x400
+#define FZ_MAXPATS	512	/* patterns synthesised per module */
+#define FZ_MAXPLACED	4	/* patterns put at their offsets */
+#define FZ_MAXGAP	256
 #define FZ_OPTBYTE	(offsetof(struct vmod_hdr, reserved) + \
 			    3 * sizeof(uint64_t) - 1)
+
+struct fz_ctx {
+	struct pipeline		*pl;
+	const struct vmod_view	*v;
+	size_t			 nmods;
+};
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void	 fz_fixup(uint8_t *, size_t);
 static void	 fz_put16(uint8_t *, uint16_t);
 static void	 fz_put32(uint8_t *, uint32_t);
-static size_t	 fz_pe(uint8_t *, const uint8_t *, size_t);
-static size_t	 fz_decoded(const struct vmod_view *, uint8_t *, size_t);
-static void	 fz_result(const struct vmod_view *, const struct match_result *,
-		    int, unsigned, size_t);
-static void	 fz_scan(struct pipeline *, const struct vmod_view *, size_t,
-		    const uint8_t *, size_t);
+static void	 fz_pe(uint8_t *);
+static long	 fz_emit(const struct vmod_view *, const struct vmod_el *,
+		    const struct vmod_el *, uint8_t *, size_t, int);
+static long	 fz_pattern(const struct vmod_view *, const struct vmod_pat *,
+		    uint8_t *, size_t);
+static size_t	 fz_all(const struct vmod_view *, uint8_t *, size_t);
+static size_t	 fz_place(const struct vmod_view *, const struct vmod_pat *,
+		    uint8_t *, size_t);
+static void	 fz_result(const struct fz_ctx *, const struct match_result *,
+		    int, unsigned);
+static void	 fz_scan(const struct fz_ctx *, const uint8_t *, size_t);
 static void	 fz_use(const struct sigmap *, const uint8_t *, size_t, int);
 
 /* fz_fixup - make the header's size and checksums agree with the image */
@@ -80,15 +100,15 @@ fz_put32(uint8_t *p, uint32_t v)
 }
 
 /*
- * fz_pe - a PE32 with two sections, .text (RVA 0x1000, the entry point)
- * and .data, holding body[]; returns the size, FZ_PESIZE.
+ * fz_pe - PE32 headers in out[0..FZ_TEXT): .text (RVA 0x1000, the entry
+ * point) at file offset FZ_TEXT and .data at FZ_DATA, 0x200 bytes each.
  */
-static size_t
-fz_pe(uint8_t *out, const uint8_t *body, size_t n)
+static void
+fz_pe(uint8_t *out)
 {
 	uint8_t	*pe, *opt, *sect;
 
-	memset(out, 0, FZ_PESIZE);
+	memset(out, 0, FZ_TEXT);
 	out[0] = 'M';
 	out[1] = 'Z';
 	fz_put32(out + 0x3c, 0x40);
@@ -111,37 +131,200 @@ fz_pe(uint8_t *out, const uint8_t *body, size_t n)
 	fz_put32(sect + 8, 0x200);
 	fz_put32(sect + 12, 0x1000);
 	fz_put32(sect + 16, 0x200);
-	fz_put32(sect + 20, 0x200);
+	fz_put32(sect + 20, FZ_TEXT);
 	sect += 40;
 	memcpy(sect, ".data", 5);
 	fz_put32(sect + 8, 0x200);
 	fz_put32(sect + 12, 0x2000);
 	fz_put32(sect + 16, 0x200);
-	fz_put32(sect + 20, 0x400);
-	if (n > FZ_PESIZE - 0x200)
-		n = FZ_PESIZE - 0x200;
-	memcpy(out + 0x200, body, n);
-	return FZ_PESIZE;
+	fz_put32(sect + 20, FZ_DATA);
 }
 
-/* fz_decoded - the module's pattern pool with the xor byte undone */
-static size_t
-fz_decoded(const struct vmod_view *v, uint8_t *out, size_t cap)
+/*
+ * fz_emit - bytes that element e (of a pattern whose elements start at
+ * els) matches, into out[0..cap); returns their number or -1.  Stored
+ * bytes are XORed with the module's byte (vmod.h).
+ */
+static long
+fz_emit(const struct vmod_view *v, const struct vmod_el *els,
+    const struct vmod_el *e, uint8_t *out, size_t cap, int inalt)
 {
-	size_t	 i, n;
+	const uint8_t	*d = v->pool + e->a;
+	uint32_t	 k, first, count;
+	long		 n = 0, r;
+	int		 c;
 
-	n = v->npool < cap ? v->npool : cap;
-	for (i = 0; i < n; i++)
-		out[i] = v->pool[i] ^ v->xor;
+	switch (e->op) {
+	case PEL_BYTES:
+	case PEL_NOCASE:
+		if (e->n > cap)
+			return -1;
+		for (k = 0; k < e->n; k++) {
+			out[k] = d[k] ^ v->xor;
+			if (e->op == PEL_NOCASE)
+				out[k] = (uint8_t)toupper(out[k]);
+		}
+		return e->n;
+	case PEL_MASK:
+		if (e->n > cap)
+			return -1;
+		for (k = 0; k < e->n; k++)
+			out[k] = d[2 * k + 1] ^ v->xor;
+		return e->n;
+	case PEL_SKIP:
+		if (e->n > cap)
+			return -1;
+		memset(out, 'x', e->n);
+		return e->n;
+	case PEL_CLASS:
+		if (cap < 1)
+			return -1;
+		for (c = 0; c < 256; c++)
+			if ((d[c >> 3] >> (c & 7)) & 1) {
+				out[0] = (uint8_t)c;
+				return 1;
+			}
+		return -1;
+	case PEL_FALT:
+		if (e->b > cap)
+			return -1;
+		for (k = 0; k < e->b; k++)
+			out[k] = d[k] ^ v->xor;
+		if (e->flags & PELF_NEG)
+			out[0] ^= 0x20;
+		return e->b;
+	case PEL_GALT:
+		if (inalt)
+			return -1;
+		memcpy(&first, d, 4);
+		memcpy(&count, d + 4, 4);
+		for (k = 0; k < count; k++) {
+			r = fz_emit(v, els, &els[first + k], out + n, cap - n,
+			    1);
+			if (r < 0)
+				return -1;
+			n += r;
+		}
+		return n;
+	case PEL_GAP:
+		if (e->a > FZ_MAXGAP || e->a > cap)
+			return -1;
+		memset(out, 'g', e->a);
+		return e->a;
+	case PEL_LINE:
+		if (cap < 1)
+			return -1;
+		out[0] = '\n';
+		return 1;
+	case PEL_ASSERT:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* fz_pattern - an instance of pattern p in out[0..cap), or -1 */
+static long
+fz_pattern(const struct vmod_view *v, const struct vmod_pat *p,
+    uint8_t *out, size_t cap)
+{
+	const struct vmod_el	*els = v->els + p->el;
+	uint32_t		 i;
+	long			 n = 0, r;
+
+	for (i = 0; i < p->nmain; i++) {
+		if ((r = fz_emit(v, els, &els[i], out + n, cap - n, 0)) < 0)
+			return -1;
+		n += r;
+	}
 	return n;
+}
+
+/* fz_all - instances of every pattern, twice over, one a line */
+static size_t
+fz_all(const struct vmod_view *v, uint8_t *out, size_t cap)
+{
+	size_t	 i, n = 0;
+	long	 r;
+	int	 pass;
+
+	out[n++] = '\n';
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < v->npats && i < FZ_MAXPATS && n < cap; i++) {
+			r = fz_pattern(v, &v->pats[i], out + n, cap - n - 1);
+			if (r < 0)
+				continue;
+			n += r;
+			out[n++] = '\n';
+		}
+	return n;
+}
+
+/* fz_place - an object with pattern p where its offset says; 0 if none */
+static size_t
+fz_place(const struct vmod_view *v, const struct vmod_pat *p, uint8_t *out,
+    size_t cap)
+{
+	uint8_t		 inst[1024];
+	int64_t		 pos;
+	size_t		 len;
+	long		 r;
+
+	if ((r = fz_pattern(v, p, inst, sizeof(inst))) <= 0)
+		return 0;
+	switch (p->offkind) {
+	case OFF_ABS:
+		pos = p->offn;
+		break;
+	case OFF_EOF:
+		pos = 64;
+		break;
+	case OFF_EP:
+		pos = FZ_TEXT + p->offn;
+		break;
+	case OFF_SECT:
+		if (p->offsect > 1)
+			return 0;
+		pos = (p->offsect ? FZ_DATA : FZ_TEXT) + p->offn;
+		break;
+	case OFF_LAST:
+		pos = FZ_DATA + p->offn;
+		break;
+	case OFF_SE:
+		if (p->offsect > 1)
+			return 0;
+		pos = p->offsect ? FZ_DATA : FZ_TEXT;
+		break;
+	default:
+		return 0;
+	}
+	if (pos < 0 || (uint64_t)pos + (size_t)r + 64 > cap)
+		return 0;
+	if (p->offkind == OFF_EOF) {
+		/* the pattern starts p->offn bytes before the end */
+		if (p->offn < r || (uint64_t)pos + p->offn > cap)
+			return 0;
+		len = (size_t)pos + (size_t)p->offn;
+	} else {
+		len = (size_t)pos + (size_t)r + 16;
+		if (len < FZ_PESIZE)
+			len = FZ_PESIZE;
+	}
+	/* a filler that satisfies (B), (L) and (W) next to the pattern */
+	memset(out, '\n', len);
+	if (p->offkind != OFF_ABS && p->offkind != OFF_EOF)
+		fz_pe(out);
+	memcpy(out + pos, inst, (size_t)r);
+	return len;
 }
 
 /* fz_result - a scan's result must be consistent with the modules */
 static void
-fz_result(const struct vmod_view *v, const struct match_result *r, int n,
-    unsigned flags, size_t nmods)
+fz_result(const struct fz_ctx *fc, const struct match_result *r, int n,
+    unsigned flags)
 {
-	uint32_t	 i;
+	const struct match_hit	*h;
+	uint32_t		 i;
 
 	if (n == -1)
 		return;
@@ -151,79 +334,84 @@ fz_result(const struct vmod_view *v, const struct match_result *r, int n,
 		abort();
 	if (r->allowlisted && r->nhits != 0)
 		abort();
-	for (i = 0; i < r->nhits; i++)
-		if (r->hits[i].name < v->str ||
-		    r->hits[i].name >= v->str + v->nstr ||
-		    r->hits[i].module >= nmods)
+	for (i = 0; i < r->nhits; i++) {
+		h = &r->hits[i];
+		if (memchr(h->name, '\0', sizeof(h->name)) == NULL ||
+		    h->module >= fc->nmods || h->id >> 32 != h->module ||
+		    (h->id & UINT32_MAX) >= fc->v->nstr)
 			abort();
+		if (h->kind != 0 && h->kind != BODYSIG_NDB &&
+		    h->kind != BODYSIG_LDB)
+			abort();
+	}
 }
 
 /* fz_scan - one sample, with and without MATCH_ALL */
 static void
-fz_scan(struct pipeline *pl, const struct vmod_view *v, size_t nmods,
-    const uint8_t *buf, size_t len)
+fz_scan(const struct fz_ctx *fc, const uint8_t *buf, size_t len)
 {
 	struct match_result	 r;
 	int			 n;
 
-	n = pipeline_scan(pl, buf, len, 0, &r);
-	fz_result(v, &r, n, 0, nmods);
-	n = pipeline_scan(pl, buf, len, MATCH_ALL, &r);
-	fz_result(v, &r, n, MATCH_ALL, nmods);
+	n = pipeline_scan(fc->pl, buf, len, 0, &r);
+	fz_result(fc, &r, n, 0);
+	n = pipeline_scan(fc->pl, buf, len, MATCH_ALL, &r);
+	fz_result(fc, &r, n, MATCH_ALL);
 }
 
 /* fz_use - scan the samples with an accepted module */
 static void
 fz_use(const struct sigmap *sm, const uint8_t *data, size_t size, int twice)
 {
-	static const char	 text[] = "From: a@example.org\nSubject: Hi\n\n"
-	    "Hello, World!  <script>eval(unescape('%41%42'))</script>\n"
-	    "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST\n";
-	static const char	 html[] = "<html><head><title>x</title></head>"
-	    "<BODY>\n\t<IFRAME SRC=\"http://example.org/\"   width=0>\n"
-	    "<script>document.write('Hello')</script></BODY></html>\n";
+	static const char	 head[] = "<html><head><title>x</title></head>"
+	    "<BODY>\n\t<p>  Hello   World </p>\n";
 	const struct vmod_view	*mods[2];
-	struct pipeline		*pl;
-	uint8_t			*buf, *pool;
-	size_t			 nmods, npool, n, len;
+	const struct vmod_view	*v = &sm->view;
+	struct fz_ctx		 fc;
+	uint8_t			*buf, *all;
+	size_t			 nall, len, i, placed;
 
-	mods[0] = mods[1] = &sm->view;
-	nmods = twice ? 2 : 1;
-	buf = malloc(FZ_MAXSAMPLE);
-	pool = malloc(FZ_MAXSAMPLE);
-	if (buf == NULL || pool == NULL ||
-	    (pl = pipeline_new(mods, nmods)) == NULL) {
-		free(pool);
+	mods[0] = mods[1] = v;
+	fc.v = v;
+	fc.nmods = twice ? 2 : 1;
+	buf = malloc(2 * FZ_MAXSAMPLE);
+	all = malloc(FZ_MAXSAMPLE);
+	if (buf == NULL || all == NULL ||
+	    (fc.pl = pipeline_new(mods, fc.nmods)) == NULL) {
+		free(all);
 		free(buf);
 		return;
 	}
-	npool = fz_decoded(&sm->view, pool, FZ_MAXSAMPLE);
+	nall = fz_all(v, all, FZ_MAXSAMPLE);
 
 	memset(buf, 0, 4096);
-	fz_scan(pl, &sm->view, nmods, buf, 4096);
+	fz_scan(&fc, buf, 4096);
 	memset(buf, 0x90, 4096);
-	fz_scan(pl, &sm->view, nmods, buf, 4096);
-	n = size > FZ_MAXSAMPLE ? FZ_MAXSAMPLE : size;
-	fz_scan(pl, &sm->view, nmods, data, n);
-	fz_scan(pl, &sm->view, nmods, pool, npool);
-	/* the pool twice over, shifted: patterns built of several pieces */
-	len = npool > FZ_MAXSAMPLE / 2 ? FZ_MAXSAMPLE / 2 : npool;
-	memcpy(buf, pool + (len > 0 ? 1 : 0), len > 0 ? len - 1 : 0);
-	memcpy(buf + (len > 0 ? len - 1 : 0), pool, len);
-	fz_scan(pl, &sm->view, nmods, buf, len > 0 ? 2 * len - 1 : 0);
-	len = fz_pe(buf, pool, npool);
-	fz_scan(pl, &sm->view, nmods, buf, len);
-	len = fz_pe(buf, data + (size > 64 ? 64 : 0), size > 64 ?
-	    size - 64 : size);
-	fz_scan(pl, &sm->view, nmods, buf, len);
-	fz_scan(pl, &sm->view, nmods, (const uint8_t *)text,
-	    sizeof(text) - 1);
-	fz_scan(pl, &sm->view, nmods, (const uint8_t *)html,
-	    sizeof(html) - 1);
-	fz_scan(pl, &sm->view, nmods, buf, 0);
+	fz_scan(&fc, buf, 4096);
+	fz_scan(&fc, data, size > FZ_MAXSAMPLE ? FZ_MAXSAMPLE : size);
+	fz_scan(&fc, all, nall);
+	fz_pe(buf);
+	memset(buf + FZ_TEXT, 0, FZ_PESIZE - FZ_TEXT);
+	memcpy(buf + FZ_TEXT, all, nall);
+	fz_scan(&fc, buf, FZ_TEXT + (nall > FZ_PESIZE - FZ_TEXT ? nall :
+	    FZ_PESIZE - FZ_TEXT));
+	memcpy(buf, head, sizeof(head) - 1);
+	memcpy(buf + sizeof(head) - 1, all, nall);
+	memcpy(buf + sizeof(head) - 1 + nall, "</BODY></html>\n", 15);
+	fz_scan(&fc, buf, sizeof(head) - 1 + nall + 15);
+	for (i = placed = 0; i < v->npats && placed < FZ_MAXPLACED; i++) {
+		if (v->pats[i].offkind == OFF_ANY)
+			continue;
+		if ((len = fz_place(v, &v->pats[i], buf, 2 * FZ_MAXSAMPLE))
+		    == 0)
+			continue;
+		fz_scan(&fc, buf, len);
+		placed++;
+	}
+	fz_scan(&fc, buf, 0);
 
-	pipeline_free(pl);
-	free(pool);
+	pipeline_free(fc.pl);
+	free(all);
 	free(buf);
 }
 
