@@ -39,8 +39,9 @@
  * ERRORS
  *	lexpr_compile() returns 0, or -1 with *why set (syntax error, index
  *	out of range, "out of memory").  lexpr_eval() returns 1 (true) or 0;
- *	on a program that lexpr_check() refuses its result is 0 and it never
- *	reads outside code or counts[0..63].  lexpr_check() returns 0 or -1.
+ *	on a program that lexpr_check() refuses its result means nothing,
+ *	but it never reads outside code or counts[0..63] (indexes are taken
+ *	modulo 64).  lexpr_check() returns 0 or -1.
  * PROCESS
  *	vigil-compile (compile); workers and vigil-scan (eval).
  */
