@@ -506,7 +506,8 @@ cset_dedup(struct cset *cs, const struct pattern *p, const struct sigoff *off,
 		default:
 			need = 0;
 		}
-		buf_add(sb, p->pool + e->a, need);
+		if (need > 0)
+			buf_add(sb, p->pool + e->a, need);
 	}
 	if (sb->failed)
 		return -1;
@@ -748,9 +749,11 @@ cset_pattern(struct cset *cs, const struct pattern *p,
 		break;
 	}
 	poolbase = (uint32_t)cs->pool.len;
-	buf_add(&cs->pool, p->pool, p->npool);
-	if (!cs->pool.failed)
-		cset_obfuscate(cs->pool.data + poolbase, p);
+	if (p->npool > 0) {
+		buf_add(&cs->pool, p->pool, p->npool);
+		if (!cs->pool.failed)
+			cset_obfuscate(cs->pool.data + poolbase, p);
+	}
 
 	memset(&vp, 0, sizeof(vp));
 	vp.sig = sig;
@@ -860,6 +863,15 @@ cset_add_body(struct cset *cs, const struct bodysig *s, const char **why)
 		ss = &s->sub[i];
 		for (k = 0; k < ss->npat; k++) {
 			n = i * SUBSIG_MAXPAT + k;
+			/*
+			 * ClamAV wants two static bytes in a body: a pattern
+			 * of wildcards only would match everything.
+			 */
+			if (anchor_select(&ss->pat[k], &plan[n].a) == -1) {
+				*why = "a pattern has no two consecutive fixed "
+				    "bytes";
+				goto done;
+			}
 			if (ss->off.kind != OFF_ANY && ss->off.kind != OFF_SE &&
 			    ss->off.shift <= CSET_DIRECT_SHIFT) {
 				/* wide gaps from a fixed offset: by parts */
@@ -872,12 +884,8 @@ cset_add_body(struct cset *cs, const struct bodysig *s, const char **why)
 			}
 			if (plan_make(&ss->pat[k], &ss->off, &plan[n], 0) == 0)
 				continue;
-			if (ss->off.kind != OFF_ANY) {
-				plan[n].direct = 1;
-				continue;
-			}
-			*why = "a pattern has no two consecutive fixed bytes";
-			goto done;
+			/* SE or a wide float without an anchor: at the offset */
+			plan[n].direct = 1;
 		}
 	}
 
@@ -1232,8 +1240,8 @@ build_groups(struct cset *cs, struct layout *lo, const uint8_t *dead,
 			qsort(a, n, sizeof(*a), anc_cmp);
 		for (n4 = 0; n4 < n && a[n4].len == 4; n4++)
 			continue;
-		if (build_table(lo, a, n4, 4, &grp[g]) == -1 ||
-		    build_table(lo, a + n4, n - n4, 2, &grp[g]) == -1)
+		if (n > 0 && (build_table(lo, a, n4, 4, &grp[g]) == -1 ||
+		    build_table(lo, a + n4, n - n4, 2, &grp[g]) == -1))
 			goto done;
 		grp[g].nents = (uint32_t)n;
 		cs->st.keys += grp[g].nkeys + grp[g].nskeys;

@@ -1561,7 +1561,9 @@ static inline void
 scan_one(struct matcher *m, uint32_t mod, const struct vmod_view *v,
     const struct vmod_group *g, size_t i, uint32_t k, int has4, int has2)
 {
-	const uint64_t	*bits = v->bits + g->bits, *sbits = v->bits + g->sbits;
+	/* a group's table offsets mean something only if it has tables */
+	const uint64_t	*bits = has4 ? v->bits + g->bits : NULL;
+	const uint64_t	*sbits = has2 ? v->bits + g->sbits : NULL;
 	uint32_t	 shift = 64 - (g->bits_log2 - 6);
 
 	if (has4 && BIT4(k))
@@ -1581,7 +1583,7 @@ scan_group(struct matcher *m, uint32_t mod, const struct vmod_view *v,
     const struct vmod_group *g, size_t from, size_t to)
 {
 	const uint8_t	*b = m->buf;
-	const uint64_t	*bits = v->bits + g->bits, *sbits = v->bits + g->sbits;
+	const uint64_t	*bits, *sbits;
 	const uint32_t	 x32 = v->xor32;
 	const uint64_t	 x64 = (uint64_t)x32 << 32 | x32;
 	uint32_t	 shift = 64 - (g->bits_log2 - 6), k0, k1, k2, k3;
@@ -1591,6 +1593,9 @@ scan_group(struct matcher *m, uint32_t mod, const struct vmod_view *v,
 
 	if (!has4 && !has2)
 		return;
+	/* a group's table offsets mean something only if it has tables */
+	bits = has4 ? v->bits + g->bits : NULL;
+	sbits = has2 ? v->bits + g->sbits : NULL;
 	end8 = m->len >= 8 ? m->len - 7 : 0;
 	if (end8 > to)
 		end8 = to;

@@ -226,8 +226,9 @@ static const struct linecase linecases[] = {
 	    CR_NOANCHOR, 0, NULL },
 	{ "ndb no two fixed bytes, parts", "t.ndb", "N:0:*:41*42", 0,
 	    CR_NOANCHOR, 0, NULL },
-	{ "ndb no anchor but a fixed offset", "t.ndb", "N:0:10:41??42", 1,
-	    NONE, 0, NULL },
+	/* ClamAV wants two static bytes even at a fixed offset */
+	{ "ndb no anchor but a fixed offset", "t.ndb", "N:0:10:41??42", 0,
+	    CR_NOANCHOR, 0, NULL },
 	{ "ndb EP on PE", "t.ndb", "N:1:EP+0:41424344", 1, NONE, 0, NULL },
 	{ "ndb Sx on ELF", "t.ndb", "N:6:S0+4:41424344", 1, NONE, 0, NULL },
 	{ "ndb SL on Mach-O", "t.ndb", "N:9:SL+4:41424344", 1, NONE, 0,
@@ -245,8 +246,8 @@ static const struct linecase linecases[] = {
 	    "SE1,5 refused as malformed" },
 	{ "ndb floating absolute", "t.ndb", "N:0:10,20:41424344", 1, NONE, 0,
 	    NULL },
-	{ "ndb big float without anchor: direct", "t.ndb",
-	    "N:0:10,100000:41??42", 1, NONE, 0, NULL },
+	{ "ndb big float without anchor", "t.ndb",
+	    "N:0:10,100000:41??42", 0, CR_NOANCHOR, 0, NULL },
 	/* .hdb .hsb .fp .sfp */
 	{ "hdb md5", "t.hdb", MD5_EICAR ":68:Eicar", 1, NONE, 0, NULL },
 	{ "hdb md5 uppercase", "t.hdb",
