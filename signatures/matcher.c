@@ -42,7 +42,6 @@
 struct lstate {
 	uint32_t	 mod;
 	uint32_t	 sig;
-	uint32_t	 slot;
 	uint32_t	 cnt;		/* counts index, or UINT32_MAX */
 	int		 done;		/* detected */
 	uint64_t	 matched;
@@ -71,7 +70,6 @@ struct clist {
 struct cstate {
 	uint32_t	 mod;
 	uint32_t	 chain;
-	uint32_t	 slot;
 	uint32_t	 nl;
 	struct clist	*l;		/* nl = npart - 1 lists */
 };
@@ -98,6 +96,23 @@ struct vctx {
 	uint64_t		 x64;
 };
 
+/*
+ * An index of the per-scan state records of a kind by 64-bit key
+ * (module << 32 | signature, chain or pattern): open addressing, the
+ * slots in use listed for a cheap reset, and the last key found cached,
+ * for runs of one byte hit the same records over and over.
+ */
+struct imap {
+	uint64_t	*keys;		/* key + 1; 0 is empty */
+	uint32_t	*vals;
+	uint32_t	*used;		/* slots in use */
+	size_t		 cap;		/* a power of two, or 0 */
+	size_t		 n;
+	uint64_t	 lastkey;
+	uint32_t	 lastval;
+	int		 haslast;
+};
+
 struct matcher {
 	const struct vmod_view *const	*mods;
 	size_t				 nmods;
@@ -113,10 +128,7 @@ struct matcher {
 	struct lstate			*ls;
 	size_t				 nls;
 	size_t				 capls;
-	uint32_t			*lsmap;		/* index + 1 */
-	size_t				 lsmapcap;
-	uint64_t			 lslast;	/* last key found, */
-	uint32_t			 lslasti;	/* its index + 1 */
+	struct imap			 lsmap;
 	struct lcounts			*lc;
 	size_t				 nlc;
 	size_t				 caplc;
@@ -124,15 +136,12 @@ struct matcher {
 	struct cstate			*cst;
 	size_t				 ncst;
 	size_t				 capcst;
-	uint32_t			*cstmap;	/* index + 1 */
-	size_t				 cstmapcap;
-	uint64_t			 cslast;	/* last key found, */
-	uint32_t			 cslasti;	/* its index + 1 */
+	struct imap			 cstmap;
 	/* patterns proven not to match from some position on */
 	struct pfinal			*fin;
-	size_t				 finmask;	/* capacity - 1 */
 	size_t				 nfin;
-	uint32_t			*finused;	/* slots to clear */
+	size_t				 capfin;
+	struct imap			 finmap;
 };
 
 /*
@@ -141,8 +150,6 @@ struct matcher {
  * same pattern are skipped (FINAL is monotone, see fwd()).
  */
 struct pfinal {
-	uint32_t	 mod;
-	uint32_t	 pat;		/* UINT32_MAX: empty */
 	uint64_t	 from;
 };
 
@@ -172,6 +179,10 @@ static int	 pat_window(const struct vmod_pat *, const struct scan_target *,
 		    size_t, uint64_t *, uint64_t *);
 static void	 vctx_init(struct vctx *, struct matcher *,
 		    const struct vmod_view *, const struct vmod_pat *);
+static int	 imap_find(struct imap *, uint64_t, uint32_t *);
+static int	 imap_add(struct imap *, uint64_t, uint32_t);
+static void	 imap_reset(struct imap *);
+static void	 imap_free(struct imap *);
 static struct lstate *ls_get(struct matcher *, uint32_t, uint32_t, int);
 static void	 ls_reset(struct matcher *);
 static struct pfinal *fin_get(struct matcher *, uint32_t, uint32_t, int);
@@ -274,13 +285,13 @@ matcher_free(struct matcher *m)
 		return;
 	digest_free(m->dg);
 	free(m->ls);
-	free(m->lsmap);
+	imap_free(&m->lsmap);
 	free(m->lc);
 	free(m->fin);
-	free(m->finused);
+	imap_free(&m->finmap);
 	cs_reset(m);
 	free(m->cst);
-	free(m->cstmap);
+	imap_free(&m->cstmap);
 	free(m);
 }
 
@@ -780,57 +791,100 @@ vctx_init(struct vctx *c, struct matcher *m, const struct vmod_view *v,
 	c->x64 = 0x0101010101010101ULL * v->xor;
 }
 
+/* imap_find - the value of key, if present (returns 1) */
+static int
+imap_find(struct imap *im, uint64_t key, uint32_t *val)
+{
+	size_t	 h;
+
+	if (im->haslast && im->lastkey == key) {
+		*val = im->lastval;
+		return 1;
+	}
+	if (im->cap == 0)
+		return 0;
+	for (h = LS_HASH(key) & (im->cap - 1); im->keys[h] != 0;
+	    h = (h + 1) & (im->cap - 1))
+		if (im->keys[h] == key + 1) {
+			im->lastkey = key;
+			im->lastval = *val = im->vals[h];
+			im->haslast = 1;
+			return 1;
+		}
+	return 0;
+}
+
+/* imap_add - add a key that is not present; -1 when memory runs out */
+static int
+imap_add(struct imap *im, uint64_t key, uint32_t val)
+{
+	struct imap	 nm;
+	size_t		 h, i;
+
+	if ((im->n + 1) * 2 > im->cap) {
+		memset(&nm, 0, sizeof(nm));
+		nm.cap = im->cap ? im->cap * 2 : 64;
+		if ((nm.keys = calloc(nm.cap, sizeof(*nm.keys))) == NULL ||
+		    (nm.vals = calloc(nm.cap, sizeof(*nm.vals))) == NULL ||
+		    (nm.used = calloc(nm.cap / 2, sizeof(*nm.used))) == NULL) {
+			imap_free(&nm);
+			return -1;
+		}
+		for (i = 0; i < im->n; i++) {
+			h = im->used[i];
+			if (imap_add(&nm, im->keys[h] - 1, im->vals[h]) == -1) {
+				imap_free(&nm);
+				return -1;
+			}
+		}
+		imap_free(im);
+		*im = nm;
+	}
+	for (h = LS_HASH(key) & (im->cap - 1); im->keys[h] != 0;
+	    h = (h + 1) & (im->cap - 1))
+		continue;
+	im->keys[h] = key + 1;
+	im->vals[h] = val;
+	im->used[im->n++] = (uint32_t)h;
+	return 0;
+}
+
+/* imap_reset - empty, keeping the memory */
+static void
+imap_reset(struct imap *im)
+{
+	size_t	 i;
+
+	for (i = 0; i < im->n; i++)
+		im->keys[im->used[i]] = 0;
+	im->n = 0;
+	im->haslast = 0;
+}
+
+/* imap_free - release */
+static void
+imap_free(struct imap *im)
+{
+	free(im->keys);
+	free(im->vals);
+	free(im->used);
+	memset(im, 0, sizeof(*im));
+}
+
 /* ls_get - state of a logical signature, created if create */
 static struct lstate *
 ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 {
 	uint64_t	 key = (uint64_t)mod << 32 | sig;
-	uint32_t	 h, *map;
-	size_t		 i, cap;
+	uint32_t	 i;
+	size_t		 cap;
 	struct lstate	*ls;
+	struct lcounts	*lc;
 
-	/* runs of one byte hit the same signatures over and over */
-	if (m->lslasti != 0 && m->lslast == key)
-		return &m->ls[m->lslasti - 1];
-	if (m->lsmapcap == 0) {
-		if (!create)
-			return NULL;
-		if ((m->lsmap = calloc(256, sizeof(*m->lsmap))) == NULL)
-			goto nomem;
-		m->lsmapcap = 256;
-	}
-	h = LS_HASH(key) & (m->lsmapcap - 1);
-	while (m->lsmap[h] != 0) {
-		ls = &m->ls[m->lsmap[h] - 1];
-		if (ls->mod == mod && ls->sig == sig) {
-			m->lslast = key;
-			m->lslasti = m->lsmap[h];
-			return ls;
-		}
-		h = (h + 1) & (m->lsmapcap - 1);
-	}
+	if (imap_find(&m->lsmap, key, &i))
+		return &m->ls[i];
 	if (!create)
 		return NULL;
-	if ((m->nls + 1) * 2 > m->lsmapcap) {
-		cap = m->lsmapcap * 2;
-		if ((map = calloc(cap, sizeof(*map))) == NULL)
-			goto nomem;
-		for (i = 0; i < m->nls; i++) {
-			key = (uint64_t)m->ls[i].mod << 32 | m->ls[i].sig;
-			h = LS_HASH(key) & (cap - 1);
-			while (map[h] != 0)
-				h = (h + 1) & (cap - 1);
-			map[h] = (uint32_t)i + 1;
-			m->ls[i].slot = h;
-		}
-		free(m->lsmap);
-		m->lsmap = map;
-		m->lsmapcap = cap;
-		key = (uint64_t)mod << 32 | sig;
-		h = LS_HASH(key) & (cap - 1);
-		while (m->lsmap[h] != 0)
-			h = (h + 1) & (cap - 1);
-	}
 	if (m->nls == m->capls) {
 		cap = m->capls ? m->capls * 2 : 16;
 		if ((ls = reallocarray(m->ls, cap, sizeof(*ls))) == NULL)
@@ -842,12 +896,9 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 	memset(ls, 0, sizeof(*ls));
 	ls->mod = mod;
 	ls->sig = sig;
-	ls->slot = h;
 	ls->cnt = UINT32_MAX;
 	if (m->mods[mod]->sigs[sig].flags & VSIG_COUNTS) {
 		if (m->nlc == m->caplc) {
-			struct lcounts	*lc;
-
 			cap = m->caplc ? m->caplc * 2 : 8;
 			if ((lc = reallocarray(m->lc, cap, sizeof(*lc))) == NULL)
 				goto nomem;
@@ -857,8 +908,9 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 		memset(&m->lc[m->nlc], 0, sizeof(m->lc[0]));
 		ls->cnt = (uint32_t)m->nlc++;
 	}
-	m->lsmap[h] = (uint32_t)++m->nls;
-	return ls;
+	if (imap_add(&m->lsmap, key, (uint32_t)m->nls) == -1)
+		goto nomem;
+	return &m->ls[m->nls++];
 nomem:
 	m->err = ENOMEM;
 	m->stop = 1;
@@ -869,74 +921,35 @@ nomem:
 static void
 ls_reset(struct matcher *m)
 {
-	size_t	 i;
-
-	for (i = 0; i < m->nls; i++)
-		m->lsmap[m->ls[i].slot] = 0;
+	imap_reset(&m->lsmap);
 	m->nls = 0;
 	m->nlc = 0;
-	m->lslasti = 0;
 }
 
 /* fin_get - the FINAL record of a pattern, created if create */
 static struct pfinal *
 fin_get(struct matcher *m, uint32_t mod, uint32_t pat, int create)
 {
-	struct pfinal	*f, *nf;
-	uint32_t	*nu;
-	size_t		 h, cap, i;
+	uint64_t	 key = (uint64_t)mod << 32 | pat;
+	uint32_t	 i;
+	size_t		 cap;
+	struct pfinal	*f;
 
-	if (m->fin == NULL) {
-		if (!create)
-			return NULL;
-		cap = 1024;
-		if ((m->fin = malloc(cap * sizeof(*m->fin))) == NULL ||
-		    (m->finused = malloc(cap / 2 * sizeof(*m->finused))) ==
-		    NULL)
-			goto nomem;
-		for (i = 0; i < cap; i++)
-			m->fin[i].pat = UINT32_MAX;
-		m->finmask = cap - 1;
-	}
-	h = ((size_t)pat * 0x9e3779b1U + mod) & m->finmask;
-	while ((f = &m->fin[h])->pat != UINT32_MAX) {
-		if (f->pat == pat && f->mod == mod)
-			return f;
-		h = (h + 1) & m->finmask;
-	}
+	if (imap_find(&m->finmap, key, &i))
+		return &m->fin[i];
 	if (!create)
 		return NULL;
-	if (m->nfin + 1 > (m->finmask + 1) / 2) {
-		/* grow: rehash the used slots */
-		cap = (m->finmask + 1) * 2;
-		if ((nf = malloc(cap * sizeof(*nf))) == NULL ||
-		    (nu = malloc(cap / 2 * sizeof(*nu))) == NULL) {
-			free(nf);
+	if (m->nfin == m->capfin) {
+		cap = m->capfin ? m->capfin * 2 : 64;
+		if ((f = reallocarray(m->fin, cap, sizeof(*f))) == NULL)
 			goto nomem;
-		}
-		for (i = 0; i < cap; i++)
-			nf[i].pat = UINT32_MAX;
-		for (i = 0; i < m->nfin; i++) {
-			f = &m->fin[m->finused[i]];
-			h = ((size_t)f->pat * 0x9e3779b1U + f->mod) &
-			    (cap - 1);
-			while (nf[h].pat != UINT32_MAX)
-				h = (h + 1) & (cap - 1);
-			nf[h] = *f;
-			nu[i] = (uint32_t)h;
-		}
-		free(m->fin);
-		free(m->finused);
-		m->fin = nf;
-		m->finused = nu;
-		m->finmask = cap - 1;
-		return fin_get(m, mod, pat, 1);
+		m->fin = f;
+		m->capfin = cap;
 	}
-	f->mod = mod;
-	f->pat = pat;
-	f->from = UINT64_MAX;
-	m->finused[m->nfin++] = (uint32_t)h;
-	return f;
+	if (imap_add(&m->finmap, key, (uint32_t)m->nfin) == -1)
+		goto nomem;
+	m->fin[m->nfin].from = UINT64_MAX;
+	return &m->fin[m->nfin++];
 nomem:
 	m->err = ENOMEM;
 	m->stop = 1;
@@ -947,10 +960,7 @@ nomem:
 static void
 fin_reset(struct matcher *m)
 {
-	size_t	 i;
-
-	for (i = 0; i < m->nfin; i++)
-		m->fin[m->finused[i]].pat = UINT32_MAX;
+	imap_reset(&m->finmap);
 	m->nfin = 0;
 }
 
@@ -1178,51 +1188,14 @@ cs_get(struct matcher *m, uint32_t mod, uint32_t chain, uint32_t npart,
     int create)
 {
 	uint64_t	 key = (uint64_t)mod << 32 | chain;
-	uint32_t	 h, *map;
-	size_t		 i, cap;
+	uint32_t	 i;
+	size_t		 cap;
 	struct cstate	*c;
 
-	if (m->cslasti != 0 && m->cslast == key)
-		return &m->cst[m->cslasti - 1];
-	if (m->cstmapcap == 0) {
-		if (!create)
-			return NULL;
-		if ((m->cstmap = calloc(64, sizeof(*m->cstmap))) == NULL)
-			goto nomem;
-		m->cstmapcap = 64;
-	}
-	h = LS_HASH(key) & (m->cstmapcap - 1);
-	while (m->cstmap[h] != 0) {
-		c = &m->cst[m->cstmap[h] - 1];
-		if (c->mod == mod && c->chain == chain) {
-			m->cslast = key;
-			m->cslasti = m->cstmap[h];
-			return c;
-		}
-		h = (h + 1) & (m->cstmapcap - 1);
-	}
+	if (imap_find(&m->cstmap, key, &i))
+		return &m->cst[i];
 	if (!create)
 		return NULL;
-	if ((m->ncst + 1) * 2 > m->cstmapcap) {
-		cap = m->cstmapcap * 2;
-		if ((map = calloc(cap, sizeof(*map))) == NULL)
-			goto nomem;
-		for (i = 0; i < m->ncst; i++) {
-			key = (uint64_t)m->cst[i].mod << 32 | m->cst[i].chain;
-			h = LS_HASH(key) & (cap - 1);
-			while (map[h] != 0)
-				h = (h + 1) & (cap - 1);
-			map[h] = (uint32_t)i + 1;
-			m->cst[i].slot = h;
-		}
-		free(m->cstmap);
-		m->cstmap = map;
-		m->cstmapcap = cap;
-		key = (uint64_t)mod << 32 | chain;
-		h = LS_HASH(key) & (cap - 1);
-		while (m->cstmap[h] != 0)
-			h = (h + 1) & (cap - 1);
-	}
 	if (m->ncst == m->capcst) {
 		cap = m->capcst ? m->capcst * 2 : 16;
 		if ((c = reallocarray(m->cst, cap, sizeof(*c))) == NULL)
@@ -1234,12 +1207,13 @@ cs_get(struct matcher *m, uint32_t mod, uint32_t chain, uint32_t npart,
 	memset(c, 0, sizeof(*c));
 	c->mod = mod;
 	c->chain = chain;
-	c->slot = h;
 	c->nl = npart - 1;
-	if ((c->l = calloc(c->nl, sizeof(*c->l))) == NULL)
+	if ((c->l = calloc(c->nl, sizeof(*c->l))) == NULL ||
+	    imap_add(&m->cstmap, key, (uint32_t)m->ncst) == -1) {
+		free(c->l);
 		goto nomem;
-	m->cstmap[h] = (uint32_t)++m->ncst;
-	return c;
+	}
+	return &m->cst[m->ncst++];
 nomem:
 	m->err = ENOMEM;
 	m->stop = 1;
@@ -1254,13 +1228,12 @@ cs_reset(struct matcher *m)
 	uint32_t	 k;
 
 	for (i = 0; i < m->ncst; i++) {
-		m->cstmap[m->cst[i].slot] = 0;
 		for (k = 0; k < m->cst[i].nl; k++)
 			free(m->cst[i].l[k].v);
 		free(m->cst[i].l);
 	}
+	imap_reset(&m->cstmap);
 	m->ncst = 0;
-	m->cslasti = 0;
 }
 
 /*
