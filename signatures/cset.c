@@ -554,55 +554,14 @@ cset_dedup(struct cset *cs, const struct pattern *p, const struct sigoff *off,
 	return 0;
 }
 
-/*
- * range_maxw - the most bytes elements [first, first+count) of the main
- * sequence can span (no gaps in the range)
- */
+/* range_maxw - the most bytes elements [first, first+count) can span */
 static uint32_t
 range_maxw(const struct pattern *p, uint32_t first, uint32_t count)
 {
-	const struct pel	*e, *x;
-	uint64_t		 w = 0, aw, amax;
-	uint32_t		 i, k, j, f, c;
+	uint64_t	 min, max;
 
-	for (i = first; i < first + count; i++) {
-		e = &p->el[i];
-		switch (e->op) {
-		case PEL_BYTES:
-		case PEL_NOCASE:
-		case PEL_MASK:
-		case PEL_SKIP:
-			w += e->n;
-			break;
-		case PEL_CLASS:
-			w += 1;
-			break;
-		case PEL_FALT:
-			w += e->b;
-			break;
-		case PEL_LINE:
-			w += 2;
-			break;
-		case PEL_GALT:
-			amax = 0;
-			for (k = 0; k < e->n; k++) {
-				memcpy(&f, p->pool + e->a + 8 * k, 4);
-				memcpy(&c, p->pool + e->a + 8 * k + 4, 4);
-				for (aw = 0, j = f; j < f + c; j++) {
-					x = &p->el[j];
-					aw += x->op == PEL_CLASS ? 1 :
-					    x->op == PEL_FALT ? x->b : x->n;
-				}
-				if (aw > amax)
-					amax = aw;
-			}
-			w += amax;
-			break;
-		default:
-			break;
-		}
-	}
-	return w > UINT32_MAX ? UINT32_MAX : (uint32_t)w;
+	pattern_span(p, first, count, &min, &max);
+	return max >= UINT32_MAX ? UINT32_MAX : (uint32_t)max;
 }
 
 /*

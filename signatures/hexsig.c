@@ -58,8 +58,6 @@ static int	 hp_alts(struct hp *, struct elv *, size_t, size_t, int);
 static int	 hp_strcmp(const void *, const void *, void *);
 static int	 hp_seq(struct hp *, struct elv *, int);
 static int	 hp_finish(struct hp *);
-static void	 hp_lengths(const struct pattern *, uint32_t, uint32_t,
-		    uint64_t *, uint64_t *);
 
 /* hexsig_boundary - is c a boundary character for (B) on a side */
 int
@@ -650,67 +648,6 @@ hp_seq(struct hp *h, struct elv *v, int in_alt)
 	return 0;
 }
 
-/* hp_lengths - span of elements el[from..to) of a pattern */
-static void
-hp_lengths(const struct pattern *p, uint32_t from, uint32_t to,
-    uint64_t *minp, uint64_t *maxp)
-{
-	const struct pel	*e;
-	uint64_t		 min = 0, max = 0, amin, amax, tmin, tmax;
-	uint32_t		 i, k, f, c;
-
-	for (i = from; i < to; i++) {
-		e = &p->el[i];
-		switch (e->op) {
-		case PEL_BYTES:
-		case PEL_NOCASE:
-		case PEL_MASK:
-		case PEL_SKIP:
-			min += e->n;
-			max += e->n;
-			break;
-		case PEL_CLASS:
-			min += 1;
-			max += 1;
-			break;
-		case PEL_FALT:
-			min += e->b;
-			max += e->b;
-			break;
-		case PEL_LINE:
-			min += 1;
-			max += 2;
-			break;
-		case PEL_GAP:
-			min += e->a;
-			max = (e->b == PEL_INF || max == PEL_INF) ? PEL_INF :
-			    max + e->b;
-			break;
-		case PEL_GALT:
-			amin = UINT64_MAX;
-			amax = 0;
-			for (k = 0; k < e->n; k++) {
-				memcpy(&f, p->pool + e->a + 8 * k, 4);
-				memcpy(&c, p->pool + e->a + 8 * k + 4, 4);
-				hp_lengths(p, f, f + c, &tmin, &tmax);
-				if (tmin < amin)
-					amin = tmin;
-				if (tmax > amax)
-					amax = tmax;
-			}
-			min += amin;
-			max = max == PEL_INF ? PEL_INF : max + amax;
-			break;
-		default:
-			break;
-		}
-		if (max != PEL_INF && max >= PEL_INF)
-			max = PEL_INF;
-	}
-	*minp = min;
-	*maxp = max;
-}
-
 /* hp_finish - join the sequences, check the shape, compute lengths */
 static int
 hp_finish(struct hp *h)
@@ -751,7 +688,7 @@ hp_finish(struct hp *h)
 			memcpy(p->pool + e[i].a + 8 * k, &f, 4);
 		}
 	}
-	hp_lengths(p, 0, p->nmain, &min, &max);
+	pattern_span(p, 0, p->nmain, &min, &max);
 	if (min >= PEL_INF)
 		return hp_fail(h, "pattern too long");
 	p->minlen = (uint32_t)min;

@@ -179,6 +179,7 @@ static int	 pat_window(const struct vmod_pat *, const struct scan_target *,
 		    size_t, uint64_t *, uint64_t *);
 static void	 vctx_init(struct vctx *, struct matcher *,
 		    const struct vmod_view *, const struct vmod_pat *);
+static void	*grow(void *, size_t *, size_t, size_t);
 static int	 imap_find(struct imap *, uint64_t, uint32_t *);
 static int	 imap_add(struct imap *, uint64_t, uint32_t);
 static void	 imap_reset(struct imap *);
@@ -791,6 +792,25 @@ vctx_init(struct vctx *c, struct matcher *m, const struct vmod_view *v,
 	c->x64 = 0x0101010101010101ULL * v->xor;
 }
 
+/*
+ * grow - room for record n in arr (cap allocated, of size bytes each):
+ * the array, moved if need be, or NULL when memory runs out
+ */
+static void *
+grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+	void	*p;
+	size_t	 c;
+
+	if (n < *cap)
+		return arr;
+	c = *cap ? *cap * 2 : 16;
+	if ((p = reallocarray(arr, c, size)) == NULL)
+		return NULL;
+	*cap = c;
+	return p;
+}
+
 /* imap_find - the value of key, if present (returns 1) */
 static int
 imap_find(struct imap *im, uint64_t key, uint32_t *val)
@@ -877,7 +897,6 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 {
 	uint64_t	 key = (uint64_t)mod << 32 | sig;
 	uint32_t	 i;
-	size_t		 cap;
 	struct lstate	*ls;
 	struct lcounts	*lc;
 
@@ -885,26 +904,18 @@ ls_get(struct matcher *m, uint32_t mod, uint32_t sig, int create)
 		return &m->ls[i];
 	if (!create)
 		return NULL;
-	if (m->nls == m->capls) {
-		cap = m->capls ? m->capls * 2 : 16;
-		if ((ls = reallocarray(m->ls, cap, sizeof(*ls))) == NULL)
-			goto nomem;
-		m->ls = ls;
-		m->capls = cap;
-	}
+	if ((ls = grow(m->ls, &m->capls, m->nls, sizeof(*ls))) == NULL)
+		goto nomem;
+	m->ls = ls;
 	ls = &m->ls[m->nls];
 	memset(ls, 0, sizeof(*ls));
 	ls->mod = mod;
 	ls->sig = sig;
 	ls->cnt = UINT32_MAX;
 	if (m->mods[mod]->sigs[sig].flags & VSIG_COUNTS) {
-		if (m->nlc == m->caplc) {
-			cap = m->caplc ? m->caplc * 2 : 8;
-			if ((lc = reallocarray(m->lc, cap, sizeof(*lc))) == NULL)
-				goto nomem;
-			m->lc = lc;
-			m->caplc = cap;
-		}
+		if ((lc = grow(m->lc, &m->caplc, m->nlc, sizeof(*lc))) == NULL)
+			goto nomem;
+		m->lc = lc;
 		memset(&m->lc[m->nlc], 0, sizeof(m->lc[0]));
 		ls->cnt = (uint32_t)m->nlc++;
 	}
@@ -932,20 +943,15 @@ fin_get(struct matcher *m, uint32_t mod, uint32_t pat, int create)
 {
 	uint64_t	 key = (uint64_t)mod << 32 | pat;
 	uint32_t	 i;
-	size_t		 cap;
 	struct pfinal	*f;
 
 	if (imap_find(&m->finmap, key, &i))
 		return &m->fin[i];
 	if (!create)
 		return NULL;
-	if (m->nfin == m->capfin) {
-		cap = m->capfin ? m->capfin * 2 : 64;
-		if ((f = reallocarray(m->fin, cap, sizeof(*f))) == NULL)
-			goto nomem;
-		m->fin = f;
-		m->capfin = cap;
-	}
+	if ((f = grow(m->fin, &m->capfin, m->nfin, sizeof(*f))) == NULL)
+		goto nomem;
+	m->fin = f;
 	if (imap_add(&m->finmap, key, (uint32_t)m->nfin) == -1)
 		goto nomem;
 	m->fin[m->nfin].from = UINT64_MAX;
@@ -1189,20 +1195,15 @@ cs_get(struct matcher *m, uint32_t mod, uint32_t chain, uint32_t npart,
 {
 	uint64_t	 key = (uint64_t)mod << 32 | chain;
 	uint32_t	 i;
-	size_t		 cap;
 	struct cstate	*c;
 
 	if (imap_find(&m->cstmap, key, &i))
 		return &m->cst[i];
 	if (!create)
 		return NULL;
-	if (m->ncst == m->capcst) {
-		cap = m->capcst ? m->capcst * 2 : 16;
-		if ((c = reallocarray(m->cst, cap, sizeof(*c))) == NULL)
-			goto nomem;
-		m->cst = c;
-		m->capcst = cap;
-	}
+	if ((c = grow(m->cst, &m->capcst, m->ncst, sizeof(*c))) == NULL)
+		goto nomem;
+	m->cst = c;
 	c = &m->cst[m->ncst];
 	memset(c, 0, sizeof(*c));
 	c->mod = mod;

@@ -7,6 +7,8 @@
  *	void	 pattern_init(struct pattern *p);
  *	void	 pattern_clear(struct pattern *p);
  *	void	 bodysig_clear(struct bodysig *s);
+ *	void	 pattern_span(const struct pattern *p, uint32_t first,
+ *		    uint32_t count, uint64_t *min, uint64_t *max);
  * DESCRIPTION
  *	The source parsers (hexsig.c, srcparse.c) turn ClamAV text lines
  *	into these structures; the compiler (cset.c) turns them into module
@@ -35,6 +37,11 @@
  *	ASSERT	  -		-			ASSERT_* kind
  *	FALT with PELF_NEG matches any string of length b that is none of
  *	them; PELF_NOCASE compares a FALT case-insensitively.
+ *
+ *	pattern_span() gives the fewest and most bytes the elements
+ *	el[first..first+count) can span (a GAP without maximum gives
+ *	PEL_INF); generic alternatives count their shortest and longest
+ *	body.
  * ERRORS
  *	none here.
  * PROCESS
@@ -182,5 +189,7 @@ struct hashsig {
 void	 pattern_init(struct pattern *);
 void	 pattern_clear(struct pattern *);
 void	 bodysig_clear(struct bodysig *);
+void	 pattern_span(const struct pattern *, uint32_t, uint32_t, uint64_t *,
+	    uint64_t *);
 
 #endif
