@@ -5,11 +5,14 @@
  *	vigil-scan - scan files and directories for malware
  * SYNOPSIS
  *	vigil-scan --db MODULE|DIR [-rv] [--quiet] [--all-match]
- *	    [--no-summary] [--stats] [-f LIST] PATH...
+ *	    [--no-summary] [--stats] [--heuristic-alerts] [--max-* LIMIT]
+ *	    [-f LIST] PATH...
  * DESCRIPTION
  *	Standalone mode (--db): maps the compiled database in this process
- *	and scans every named file, and directories recursively, printing
- *	"PATH: NAME FOUND" per detection.  The daemon mode joins with vigild.
+ *	and scans every named file, and directories recursively, with the
+ *	whole pipeline (archives, mail, encodings), printing "OBJECT: NAME
+ *	FOUND" per detection and "OBJECT: REASON NOT SCANNED" for what could
+ *	not be scanned.  The daemon mode joins with vigild.
  *	See vigil-scan.1.
  * DIAGNOSTICS
  *	Exit status: 0 nothing found, 1 something found, 2 errors only
@@ -28,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bsd/stdlib.h>
+
 #include "util/log.h"
 #include "util/path.h"
 #include "av/averr.h"
@@ -36,16 +41,18 @@
 #include "workers/pipeline.h"
 
 struct scan {
-	struct pipeline	*pl;
-	unsigned	 flags;
-	int		 verbose;
-	int		 quiet;
-	uint64_t	 files;
-	uint64_t	 bytes;
-	uint64_t	 infected;
-	uint64_t	 errors;
-	uint64_t	 verifies;
-	uint64_t	 exhausted;
+	struct pipeline		*pl;
+	struct scan_limits	 lim;
+	struct verdict		 v;
+	unsigned		 flags;
+	int			 verbose;
+	int			 quiet;
+	uint64_t		 files;
+	uint64_t		 bytes;
+	uint64_t		 infected;
+	uint64_t		 notscanned;
+	uint64_t		 objects;
+	uint64_t		 errors;
 };
 
 static void	 usage(void) __attribute__((noreturn));
@@ -54,6 +61,8 @@ static void	 scan_error(struct scan *, const char *, const char *);
 static void	 scan_file(struct scan *, const char *, int);
 static void	 scan_path(struct scan *, const char *, int);
 static void	 scan_list(struct scan *, const char *);
+static void	 scan_report(struct scan *);
+static uint64_t	 parse_size(const char *, const char *);
 int		 scan_main(int, char **);
 
 /* usage - how to call us */
@@ -63,7 +72,11 @@ usage(void)
 	fprintf(stderr,
 	    "usage: vigil-scan --db MODULE|DIR [-rv] [--quiet] [--all-match] "
 	    "[--no-summary]\n"
-	    "                  [--stats] [-f LIST] PATH...\n");
+	    "                  [--stats] [--heuristic-alerts] "
+	    "[--max-recursion N] [--max-files N]\n"
+	    "                  [--max-filesize SIZE] [--max-scansize SIZE] "
+	    "[--max-ratio N]\n"
+	    "                  [--max-scantime MS] [-f LIST] PATH...\n");
 	exit(AV_EXIT_ERROR);
 }
 
@@ -85,14 +98,35 @@ scan_error(struct scan *s, const char *path, const char *why)
 	fprintf(stderr, "vigil-scan: %s: %s\n", path, why);
 }
 
+/* scan_report - the lines of one input's verdict */
+static void
+scan_report(struct scan *s)
+{
+	const struct verdict	*v = &s->v;
+	uint32_t		 i, k, h;
+
+	for (i = 0; i < v->nobj; i++) {
+		const struct av_object	*o = &v->obj[i];
+
+		if (o->status == AV_INFECTED)
+			for (k = 0; (h = verdict_hit(v, i, k)) != UINT32_MAX;
+			    k++)
+				printf("%s: %s FOUND\n", verdict_path(v, i),
+				    verdict_name(v, h));
+		else if (o->status == AV_NOTSCANNED && !s->quiet)
+			printf("%s: %s NOT SCANNED\n", verdict_path(v, i),
+			    verdict_reason(v, i));
+	}
+	if (v->status == AV_CLEAN && s->verbose)
+		printf("%s: OK\n", verdict_path(v, 0));
+}
+
 /* scan_file - scan one regular file (fd open) */
 static void
 scan_file(struct scan *s, const char *path, int fd)
 {
-	struct match_result	 r;
 	struct stat		 st;
 	const uint8_t		*p = NULL;
-	uint32_t		 i;
 	int			 n;
 
 	if (fstat(fd, &st) == -1) {
@@ -108,23 +142,57 @@ scan_file(struct scan *s, const char *path, int fd)
 		(void)madvise((void *)(uintptr_t)p, st.st_size,
 		    MADV_SEQUENTIAL);
 	}
-	n = pipeline_scan(s->pl, p, st.st_size, s->flags, &r);
+	n = pipeline_run(s->pl, p, st.st_size, path, &s->lim, s->flags,
+	    &s->v);
 	if (p != NULL)
 		munmap((void *)(uintptr_t)p, st.st_size);
 	s->files++;
 	s->bytes += st.st_size;
-	s->verifies += r.verifies;
-	s->exhausted += r.exhausted;
+	s->objects += s->v.nobj;
 	if (n == -1) {
 		scan_error(s, path, strerror(errno));
 		return;
 	}
-	if (n > 0) {
+	if (s->v.status == AV_INFECTED)
 		s->infected++;
-		for (i = 0; i < r.nhits; i++)
-			printf("%s: %s FOUND\n", path, r.hits[i].name);
-	} else if (s->verbose)
-		printf("%s: OK\n", path);
+	else if (s->v.status == AV_NOTSCANNED)
+		s->notscanned++;
+	scan_report(s);
+}
+
+/* parse_size - "10M" and the like */
+static uint64_t
+parse_size(const char *opt, const char *arg)
+{
+	char		*end;
+	uint64_t	 v, mul = 1;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (errno != 0 || end == arg)
+		fatalx("%s %s: not a size", opt, arg);
+	switch (*end) {
+	case 'k':
+	case 'K':
+		mul = 1ULL << 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1ULL << 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1ULL << 30;
+		end++;
+		break;
+	default:
+		break;
+	}
+	if (*end != '\0' || v > UINT64_MAX / mul)
+		fatalx("%s %s: not a size", opt, arg);
+	return v * mul;
 }
 
 /* scan_path - a file or a directory tree; top: named by the user */
@@ -210,9 +278,17 @@ scan_main(int argc, char **argv)
 		{ "stats", no_argument, NULL, 'T' },
 		{ "file-list", required_argument, NULL, 'f' },
 		{ "recursive", no_argument, NULL, 'r' },
+		{ "heuristic-alerts", no_argument, NULL, 'H' },
+		{ "max-recursion", required_argument, NULL, 'R' },
+		{ "max-files", required_argument, NULL, 'F' },
+		{ "max-filesize", required_argument, NULL, 'S' },
+		{ "max-scansize", required_argument, NULL, 'Z' },
+		{ "max-ratio", required_argument, NULL, 'X' },
+		{ "max-scantime", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char	*errstr;
 	struct scan	 s;
 	struct gen	 g;
 	const char	*db = NULL, *list = NULL;
@@ -223,6 +299,8 @@ scan_main(int argc, char **argv)
 
 	log_procinit("vigil-scan");
 	memset(&s, 0, sizeof(s));
+	scan_limits_default(&s.lim);
+	verdict_init(&s.v);
 	while ((ch = getopt_long(argc, argv, "d:vqaf:rh", longopts, NULL))
 	    != -1) {
 		switch (ch) {
@@ -250,6 +328,40 @@ scan_main(int argc, char **argv)
 			break;
 		case 'r':
 			break;		/* directories are always walked */
+		case 'H':
+			s.lim.heuristics = 1;
+			break;
+		case 'R':
+			s.lim.max_depth = strtonum(optarg, 0, 1000, &errstr);
+			if (errstr != NULL)
+				fatalx("--max-recursion %s: %s", optarg, errstr);
+			break;
+		case 'F':
+			s.lim.max_files = strtonum(optarg, 0, UINT32_MAX,
+			    &errstr);
+			if (errstr != NULL)
+				fatalx("--max-files %s: %s", optarg, errstr);
+			break;
+		case 'S':
+			s.lim.max_filesize = parse_size("--max-filesize",
+			    optarg);
+			break;
+		case 'Z':
+			s.lim.max_scansize = parse_size("--max-scansize",
+			    optarg);
+			break;
+		case 'X':
+			s.lim.max_ratio = strtonum(optarg, 0, UINT32_MAX,
+			    &errstr);
+			if (errstr != NULL)
+				fatalx("--max-ratio %s: %s", optarg, errstr);
+			break;
+		case 'M':
+			s.lim.max_time = strtonum(optarg, 0, UINT32_MAX,
+			    &errstr);
+			if (errstr != NULL)
+				fatalx("--max-scantime %s: %s", optarg, errstr);
+			break;
 		default:
 			usage();
 		}
@@ -290,6 +402,10 @@ scan_main(int argc, char **argv)
 		printf("Scanned files: %llu\n", (unsigned long long)s.files);
 		printf("Infected files: %llu\n",
 		    (unsigned long long)s.infected);
+		printf("Not scanned files: %llu\n",
+		    (unsigned long long)s.notscanned);
+		printf("Objects scanned: %llu\n",
+		    (unsigned long long)s.objects);
 		printf("Errors: %llu\n", (unsigned long long)s.errors);
 		printf("Data scanned: %.2f MB\n", s.bytes / 1048576.0);
 		printf("Time: %.3f sec\n", t2 - t0);
@@ -298,13 +414,14 @@ scan_main(int argc, char **argv)
 	}
 	if (stats)
 		fprintf(stderr, "stats: load_ms=%.3f files=%llu bytes=%llu "
-		    "scan_s=%.3f mbps=%.1f infected=%llu verifies=%llu "
-		    "exhausted=%llu\n", (t1 - t0) * 1000,
+		    "scan_s=%.3f mbps=%.1f infected=%llu notscanned=%llu "
+		    "objects=%llu\n", (t1 - t0) * 1000,
 		    (unsigned long long)s.files, (unsigned long long)s.bytes,
 		    t2 - t1, t2 > t1 ? s.bytes / 1048576.0 / (t2 - t1) : 0.0,
 		    (unsigned long long)s.infected,
-		    (unsigned long long)s.verifies,
-		    (unsigned long long)s.exhausted);
+		    (unsigned long long)s.notscanned,
+		    (unsigned long long)s.objects);
+	verdict_free(&s.v);
 	pipeline_free(s.pl);
 	gen_close(&g);
 	if (s.infected)

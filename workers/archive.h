@@ -7,6 +7,7 @@
  *		    int (*cb)(void *arg, const struct arc_entry *e), void *arg,
  *		    struct arc_result *res);
  *	int	 arc_handles(enum ftype t);
+ *	void	 arc_clean(char *dst, size_t size, const char *name);
  * DESCRIPTION
  *	arc_walk() opens buf from memory with libarchive and calls cb once
  *	for every regular-file member, in archive order, with the member
@@ -44,6 +45,10 @@
  *	res->total count what was delivered.
  *
  *	arc_handles() tells whether arc_walk() knows a detected type.
+ *	arc_clean() copies a member name into dst (size > 0) the way e->name
+ *	is made: control characters become '_', and a cut at size - 1
+ *	bytes falls before a UTF-8 continuation byte; the other walkers
+ *	(zipx.h, legacy.h) name their members with it.
  * ERRORS
  *	arc_walk() returns 0 (see res->status for what happened), or -1 with
  *	errno ENOMEM (or EINVAL when libarchive cannot be set up).  Never
@@ -97,5 +102,6 @@ int	 arc_walk(const uint8_t *, size_t, const struct arc_limits *,
 	    int (*)(void *, const struct arc_entry *), void *,
 	    struct arc_result *);
 int	 arc_handles(enum ftype);
+void	 arc_clean(char *, size_t, const char *);
 
 #endif
