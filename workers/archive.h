@@ -8,6 +8,8 @@
  *		    struct arc_result *res);
  *	int	 arc_handles(enum ftype t);
  *	void	 arc_clean(char *dst, size_t size, const char *name);
+ *	int	 arc_result_set(struct arc_result *res,
+ *		    enum arc_status status, const char *reason);
  * DESCRIPTION
  *	arc_walk() opens buf from memory with libarchive and calls cb once
  *	for every regular-file member, in archive order, with the member
@@ -26,6 +28,28 @@
  *	e->encrypted marks a member that cannot be read without a password
  *	(data empty); e->truncated marks one cut at lim->max_entry bytes or
  *	by the total or ratio budget (data holds what was read).
+ *	e->damaged marks a member whose data failed to read after some bytes
+ *	came out (a bad CRC, a stream cut short or damaged): data holds what
+ *	was decoded before the failure, to be scanned like what an
+ *	extracting tool would write; the walk's status is then ARC_CORRUPT
+ *	(unless something else stopped it).  A member that fails before its
+ *	first byte is not delivered.  Members that are not directories,
+ *	links, devices, FIFOs or sockets are regular, including those whose
+ *	mode carries no file type (ar).  A sparse member's holes read as
+ *	zeros.  e->container is the type of the archive a member of a
+ *	compressed archive comes from (FT_TAR_POSIX for the members of a
+ *	.tar.gz, which is walked as one), FT_NONE otherwise, so that the
+ *	container chain has both levels.
+ *
+ *	When libarchive gives up before the first member, the walk tries
+ *	what a recovery tool would: a zip by its local headers (a damaged
+ *	central directory), a gzip stream through zlib (libarchive's filter
+ *	drops the block it was decoding, which for a small .tar.gz is all of
+ *	it) with what it held read as a plain archive or stream (a stream so
+ *	recovered is e->damaged).  The first failure's reason stays.
+ *	Zip members in a method libarchive lacks (Deflate64, implode) are
+ *	read by zipx_walk() (zipx.h) after the others, within what is left
+ *	of the limits; when it reads them all, "unsupported" is forgotten.
  *
  *	Limits (0 means no limit for each): max_entry bytes of one member;
  *	max_total bytes decompressed over the whole walk; max_entries
@@ -38,17 +62,41 @@
  *	res gets the outcome: ARC_OK; ARC_ENCRYPTED (some members, or the
  *	whole archive, e.g. 7z with encrypted headers, need a password);
  *	ARC_CORRUPT (libarchive failed: truncated or damaged data; the
- *	members before the damage were delivered); ARC_LIMIT_ENTRIES,
- *	ARC_LIMIT_TOTAL, ARC_LIMIT_RATIO; ARC_STOPPED (cb returned non-zero).
- *	res->reason is a short text for reports ("encrypted", "corrupt:
- *	<libarchive message>", "limit: files", ...), res->entries and
- *	res->total count what was delivered.
+ *	members before the damage were delivered, the damaged one too when
+ *	some of it could be decoded); ARC_LIMIT_ENTRIES, ARC_LIMIT_TOTAL,
+ *	ARC_LIMIT_RATIO; ARC_STOPPED (cb returned non-zero).  The first of
+ *	these to happen wins, except that ARC_ENCRYPTED and ARC_CORRUPT are
+ *	decided at the end of a walk that nothing stopped.  res->reason is a
+ *	short text for reports ("encrypted", "corrupt: <libarchive
+ *	message>", "limit: files", ...), res->entries and res->total count
+ *	what was delivered (encrypted members count in entries).
+ *
+ *	Input that is no archive, compressed stream or format listed above
+ *	(plain text, an executable, random bytes, an ARJ archive, an empty
+ *	buffer) gives ARC_CORRUPT with the reason "corrupt: not an archive"
+ *	and no member: arc_walk() is only called for a type that looked
+ *	like an archive, so one that libarchive cannot read is damaged.
+ *	A valid archive without members (an empty zip, tar or cpio) gives
+ *	ARC_OK and no member.
+ *
+ *	res->unsupported counts the members skipped because libarchive
+ *	cannot decompress their compression method (zip's implode, method
+ *	6, and Deflate64, method 9, among others): they are not delivered,
+ *	the walk goes on with the next member, and when nothing else went
+ *	wrong the status is ARC_CORRUPT with the reason "unsupported:
+ *	<libarchive message>" (e.g. "unsupported: Unsupported ZIP
+ *	compression method (9: deflation-64-bit)").  A caller with a
+ *	decoder of its own for those methods (zipx.h) can then deliver them
+ *	and clear the status.
  *
  *	arc_handles() tells whether arc_walk() knows a detected type.
  *	arc_clean() copies a member name into dst (size > 0) the way e->name
  *	is made: control characters become '_', and a cut at size - 1
  *	bytes falls before a UTF-8 continuation byte; the other walkers
- *	(zipx.h, legacy.h) name their members with it.
+ *	(zipx.h, legacy.h) name their members with it.  arc_result_set()
+ *	sets res's status and reason unless a status other than ARC_OK is
+ *	there already (the first outcome wins) and returns 1, for walkers
+ *	to end a walk with.
  * ERRORS
  *	arc_walk() returns 0 (see res->status for what happened), or -1 with
  *	errno ENOMEM (or EINVAL when libarchive cannot be set up).  Never
@@ -89,12 +137,15 @@ struct arc_entry {
 	size_t		 len;
 	int		 encrypted;
 	int		 truncated;
+	int		 damaged;
+	enum ftype	 container;	/* see above */
 };
 
 struct arc_result {
 	enum arc_status	 status;
 	uint32_t	 entries;
 	uint64_t	 total;
+	uint32_t	 unsupported;
 	char		 reason[128];
 };
 
@@ -103,5 +154,6 @@ int	 arc_walk(const uint8_t *, size_t, const struct arc_limits *,
 	    struct arc_result *);
 int	 arc_handles(enum ftype);
 void	 arc_clean(char *, size_t, const char *);
+int	 arc_result_set(struct arc_result *, enum arc_status, const char *);
 
 #endif

@@ -64,6 +64,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/bytes.h"
 #include "workers/filetype.h"
 
 #define FT_TEXTWIN	4096		/* text, UTF-16 and mail window */
@@ -157,10 +158,6 @@ static const struct ft_word ft_htmltags[] = {
 
 #define FT_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-static uint16_t		 ft_le16(const uint8_t *);
-static uint32_t		 ft_le32(const uint8_t *);
-static uint32_t		 ft_be32(const uint8_t *);
-static uint64_t		 ft_le64(const uint8_t *);
 static int		 ft_has(const uint8_t *, size_t, size_t, const char *,
 			    size_t);
 static int		 ft_lower(int);
@@ -189,36 +186,6 @@ static int		 ft_utf16body(const uint8_t *, size_t, int);
 static int		 ft_mail(const uint8_t *, size_t);
 static int		 ft_mailhdr(const uint8_t *, size_t, uint32_t *);
 static int		 ft_html(const uint8_t *, size_t);
-
-/* ft_le16 - little-endian 16-bit load */
-static uint16_t
-ft_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-/* ft_le32 - little-endian 32-bit load */
-static uint32_t
-ft_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-/* ft_be32 - big-endian 32-bit load */
-static uint32_t
-ft_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
-
-/* ft_le64 - little-endian 64-bit load */
-static uint64_t
-ft_le64(const uint8_t *p)
-{
-	return (uint64_t)ft_le32(p) | (uint64_t)ft_le32(p + 4) << 32;
-}
 
 /* ft_has - whether the n bytes of s sit at offset off */
 static int
@@ -290,7 +257,7 @@ ft_exec(const uint8_t *b, size_t len)
 	uint32_t	 lfanew, mt;
 
 	if (len >= 0x40 && b[0] == 'M' && b[1] == 'Z') {
-		lfanew = ft_le32(b + 0x3c);
+		lfanew = get_le32(b + 0x3c);
 		if (ft_has(b, len, lfanew, "PE\0\0", 4))
 			return FT_PE;
 	}
@@ -301,10 +268,10 @@ ft_exec(const uint8_t *b, size_t len)
 		/* Mach-O file types run from MH_OBJECT (1) to about 12 */
 		if (ft_has(b, len, 0, "\xfe\xed\xfa\xce", 4) ||
 		    ft_has(b, len, 0, "\xfe\xed\xfa\xcf", 4))
-			mt = ft_be32(b + 12);
+			mt = get_be32(b + 12);
 		else if (ft_has(b, len, 0, "\xce\xfa\xed\xfe", 4) ||
 		    ft_has(b, len, 0, "\xcf\xfa\xed\xfe", 4))
-			mt = ft_le32(b + 12);
+			mt = get_le32(b + 12);
 		else
 			mt = 0;
 		if (mt >= 1 && mt <= 15)
@@ -333,18 +300,18 @@ ft_cafebabe(const uint8_t *b, size_t len)
 
 	if (len < 8)
 		return FT_NONE;
-	n = ft_be32(b + 4);
+	n = get_be32(b + 4);
 	if (n >= 1 && n < 20) {
 		entsz = b[3] == 0xbf ? 32 : 20;
 		if (len < 8 + entsz)
 			return FT_NONE;
 		if (entsz == 20)
-			off = ft_be32(b + 16);
+			off = get_be32(b + 16);
 		else
-			off = (uint64_t)ft_be32(b + 16) << 32 | ft_be32(b + 20);
+			off = (uint64_t)get_be32(b + 16) << 32 | get_be32(b + 20);
 		/* slices start after the arch table, aligned to <= 1 MiB */
 		if (off >= 8 + (uint64_t)n * entsz &&
-		    ft_be32(b + 8 + entsz - (entsz == 20 ? 4 : 8)) <= 20)
+		    get_be32(b + 8 + entsz - (entsz == 20 ? 4 : 8)) <= 20)
 			return FT_MACHO_UNIBIN;
 		return FT_NONE;
 	}
@@ -368,7 +335,7 @@ ft_magic(const uint8_t *b, size_t len)
 		return FT_RTF;
 	if (len >= 8 && (ft_has(b, len, 0, "FWS", 3) ||
 	    ft_has(b, len, 0, "CWS", 3) || ft_has(b, len, 0, "ZWS", 3)) &&
-	    b[3] >= 1 && b[3] <= 64 && ft_le32(b + 4) >= 8)
+	    b[3] >= 1 && b[3] <= 64 && get_le32(b + 4) >= 8)
 		return FT_SWF;
 	if ((t = ft_image(b, len)) != FT_NONE)
 		return t;
@@ -414,10 +381,10 @@ ft_bmp(const uint8_t *b, size_t len)
 {
 	uint32_t	 dib, data;
 
-	if (len < 18 || b[0] != 'B' || b[1] != 'M' || ft_le32(b + 6) != 0)
+	if (len < 18 || b[0] != 'B' || b[1] != 'M' || get_le32(b + 6) != 0)
 		return 0;
-	data = ft_le32(b + 10);
-	dib = ft_le32(b + 14);
+	data = get_le32(b + 10);
+	dib = get_le32(b + 14);
 	switch (dib) {
 	case 12: case 16: case 40: case 52: case 56: case 64: case 108:
 	case 124:
@@ -479,13 +446,13 @@ ft_lzma(const uint8_t *b, size_t len)
 
 	if (len < 14 || b[0] >= 9 * 5 * 5 || b[13] != 0)
 		return 0;
-	dict = ft_le32(b + 1);
+	dict = get_le32(b + 1);
 	if (dict < 4096)
 		return 0;
 	low = dict & -dict;
 	if (dict != low && dict != low + (low << 1))
 		return 0;
-	usize = ft_le64(b + 5);
+	usize = get_le64(b + 5);
 	return usize == UINT64_MAX || usize < ((uint64_t)1 << 40);
 }
 
@@ -512,18 +479,18 @@ ft_archive(const uint8_t *b, size_t len)
 		return FT_CAB;
 	/* ARJ main header: sane sizes, file type 2 */
 	if (len >= 11 && b[0] == 0x60 && b[1] == 0xea) {
-		v = ft_le16(b + 2);
+		v = get_le16(b + 2);
 		if (v >= 30 && v <= 2600 && b[4] >= 30 && b[4] <= v &&
 		    b[10] == 2)
 			return FT_ARJ;
 	}
 	if (len >= 8 && ft_has(b, len, 0, "ITSF", 4) &&
-	    (ft_le32(b + 4) == 2 || ft_le32(b + 4) == 3))
+	    (get_le32(b + 4) == 2 || get_le32(b + 4) == 3))
 		return FT_CHM;
 	if (ft_has(b, len, 0, "SZDD\x88\xf0\x27\x33", 8))
 		return FT_SZDD;
 	/* TNEF signature, then the first attribute's level: 1 or 2 */
-	if (len >= 7 && ft_le32(b) == 0x223e9f78 && (b[6] == 1 || b[6] == 2))
+	if (len >= 7 && get_le32(b) == 0x223e9f78 && (b[6] == 1 || b[6] == 2))
 		return FT_TNEF;
 	if (len >= 8 && ft_has(b, len, 0, "xar!", 4) &&
 	    (b[4] << 8 | b[5]) >= 28 && (b[6] << 8 | b[7]) == 1)
@@ -538,10 +505,10 @@ ft_archive(const uint8_t *b, size_t len)
 	    b[5] == '5'))))
 		return FT_LHA;
 	/* SIS: EPOC UIDs (before 9.x), or the 9.x UID1 and empty UID2 */
-	if (len >= 16 && ft_le32(b + 8) == 0x10000419 &&
-	    (ft_le32(b + 4) == 0x10003a12 || ft_le32(b + 4) == 0x1000006d))
+	if (len >= 16 && get_le32(b + 8) == 0x10000419 &&
+	    (get_le32(b + 4) == 0x10003a12 || get_le32(b + 4) == 0x1000006d))
 		return FT_SIS;
-	if (len >= 16 && ft_le32(b) == 0x10201a7a && ft_le32(b + 4) == 0)
+	if (len >= 16 && get_le32(b) == 0x10201a7a && get_le32(b + 4) == 0)
 		return FT_SIS;
 	return FT_NONE;
 }
@@ -556,7 +523,7 @@ ft_cpio(const uint8_t *b, size_t len)
 	if (len >= 26 && ((b[0] == 0xc7 && b[1] == 0x71) ||
 	    (b[0] == 0x71 && b[1] == 0xc7))) {
 		if (b[0] == 0xc7)
-			namesz = ft_le16(b + 20);
+			namesz = get_le16(b + 20);
 		else
 			namesz = (uint16_t)(b[20] << 8 | b[21]);
 		if (namesz < 1 || namesz > 4096)
@@ -805,9 +772,17 @@ ft_mail(const uint8_t *b, size_t len)
 		else if (b[pos] == ' ' || b[pos] == '\t') {
 			if (lines == 0)
 				return 0;
-		} else if ((r = ft_mailhdr(b + pos, end - pos, &seen)) < 0)
-			return 0;
-		else
+		} else if ((r = ft_mailhdr(b + pos, end - pos, &seen)) < 0) {
+			/*
+			 * a line that is not a header ends the header block
+			 * the way clients read it: a message if the headers
+			 * were convincing, or if a MIME delimiter follows
+			 */
+			if (lines == 0)
+				return 0;
+			return known >= 3 || (known >= 2 && end - pos >= 2 &&
+			    b[pos] == '-' && b[pos + 1] == '-');
+		} else
 			known += r;
 		lines++;
 		pos = eol + 1;

@@ -20,7 +20,8 @@
  *
  *	szdd_walk(): Microsoft "compress.exe" SZDD files (the LZSS variant
  *	of EXPAND.EXE, 4 KiB window filled with spaces, first write at
- *	4078): one member with an empty name, as for any compressed stream.
+ *	4080, i.e. 4096 - 16): one member with an empty name, as for any
+ *	compressed stream.
  *
  *	tnef_walk(): TNEF (winmail.dat, application/ms-tnef): every
  *	attachment's data (attAttachData), named by its attAttachTitle (or

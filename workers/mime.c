@@ -41,8 +41,11 @@
  *	  any field counts as the empty line.  An mbox "From " line is skipped
  *	  as the first line of a message (parts[0], or one enclosed by a
  *	  message/rfc822 part).
- *	- A delimiter line is "--" and the boundary exactly as declared
- *	  (case matters), then only blanks (or CR); a closing delimiter has
+ *	- A delimiter line is "--" and the boundary as declared, ASCII case
+ *	  aside (RFC 2046 makes case matter, but a scanner must see at least
+ *	  what the most lenient client shows, and a strict client's reading
+ *	  is still scanned whole with the message), then only blanks (or
+ *	  CR); a closing delimiter has
  *	  "--" right after the boundary.  "--boundary" followed by anything
  *	  else is a body line.  Declared boundaries lose trailing blanks (a
  *	  delimiter line could not match them otherwise); an empty boundary
@@ -230,6 +233,7 @@ static int	 mp_classify(struct mp *, uint32_t, int, int);
 static int	 mp_body(struct mp *, uint32_t, uint32_t *);
 static char	 mp_lower(uint8_t);
 static uint32_t	 mp_hash(const uint8_t *, size_t, size_t, uint32_t *);
+static int	 mp_caseeq(const uint8_t *, const uint8_t *, size_t);
 static size_t	 skip_cfws(const uint8_t *, size_t, size_t);
 static int	 istoken(uint8_t);
 static int	 ct_type(const uint8_t *, size_t, size_t, char *, size_t,
@@ -430,9 +434,21 @@ mp_header(struct mp *mp, uint32_t pi, int ismsg, struct mp_delim *d)
 	return HDR_EOF;
 }
 
+/* mp_caseeq - a and b are equal but for ASCII case */
+static int
+mp_caseeq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (mp_lower(a[i]) != mp_lower(b[i]))
+			return 0;
+	return 1;
+}
+
 /*
- * mp_hash - FNV-1a of buf[s, s + n); *h2 is the hash of the first n - 2
- * bytes when n >= 2
+ * mp_hash - FNV-1a of buf[s, s + n) lowercased; *h2 is the hash of the
+ * first n - 2 bytes when n >= 2
  */
 static uint32_t
 mp_hash(const uint8_t *buf, size_t s, size_t n, uint32_t *h2)
@@ -443,7 +459,7 @@ mp_hash(const uint8_t *buf, size_t s, size_t n, uint32_t *h2)
 	for (i = 0; i < n; i++) {
 		if (i + 2 == n)
 			*h2 = h;
-		h = (h ^ buf[s + i]) * 16777619u;
+		h = (h ^ (uint8_t)mp_lower(buf[s + i])) * 16777619u;
 	}
 	return h;
 }
@@ -474,11 +490,11 @@ mp_delim(struct mp *mp, size_t ls, size_t le, size_t next,
 	for (k = 0; k < mp->nfr; k++) {
 		f = &mp->fr[k];
 		if (f->blen == n && f->hash == h &&
-		    memcmp(f->bnd, buf + c, n) == 0)
+		    mp_caseeq((const uint8_t *)f->bnd, buf + c, n))
 			d->kind = MP_OPEN;
 		else if (n >= 2 && f->blen == n - 2 && f->hash == h2 &&
 		    buf[te - 1] == '-' && buf[te - 2] == '-' &&
-		    memcmp(f->bnd, buf + c, n - 2) == 0)
+		    mp_caseeq((const uint8_t *)f->bnd, buf + c, n - 2))
 			d->kind = MP_CLOSE;
 		else
 			continue;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "util/buf.h"
@@ -23,6 +24,7 @@
 #include "workers/decode.h"
 #include "workers/exeinfo.h"
 #include "workers/filetype.h"
+#include "workers/legacy.h"
 #include "workers/mime.h"
 #include "workers/pipeline.h"
 
@@ -47,6 +49,7 @@ struct walk {
 	uint32_t			 files;
 	struct timespec			 t0;
 	int				 stop;		/* done: found, or time */
+	int				 full;		/* max_files reached */
 	int				 err;		/* errno of a failure */
 	uint16_t			 chain[PL_MAXCHAIN];
 	uint32_t			 nchain;
@@ -60,13 +63,16 @@ struct arcctx {
 	int		 depth;
 	enum ftype	 ft;
 	const char	*stem;		/* compressed stream: child's name */
+	const struct arc_limits *al;
+	uint32_t	 nenc;		/* encrypted members reported */
 };
 
 static size_t	 pl_normalise(struct pipeline *, const uint8_t *, size_t,
 		    int);
 static int	 pl_has(const struct match_result *, const char *);
 static int	 pl_match(struct pipeline *, const uint8_t *, size_t,
-		    const uint16_t *, uint32_t, unsigned, struct match_result *);
+		    enum ftype, const uint16_t *, uint32_t, unsigned,
+		    struct match_result *);
 static int	 walk_timeout(struct walk *);
 static void	 walk_fail(struct walk *, int);
 static void	 walk_limit(struct walk *, uint32_t, const char *);
@@ -84,6 +90,8 @@ static void	 walk_message(struct walk *, const uint8_t *, size_t,
 		    uint32_t, const char *, int);
 static void	 walk_text(struct walk *, const uint8_t *, size_t, uint32_t,
 		    const char *, int);
+static void	 walk_datauri(struct walk *, const uint8_t *, size_t,
+		    uint32_t, const char *, int);
 static void	 walk_child(struct walk *, const uint8_t *, size_t, uint32_t,
 		    const char *, const char *, int, const char *);
 static void	 part_name(const struct mime_msg *, uint32_t, char *, size_t);
@@ -179,22 +187,21 @@ pl_has(const struct match_result *r, const char *name)
 }
 
 /*
- * pl_match - match one object as it is: raw bytes with its target group,
- * text and HTML also normalised; chain: the container types above it
+ * pl_match - match one object of type ft as it is: raw bytes with its
+ * target group, text and HTML also normalised; chain: the container types
+ * above it
  */
 static int
-pl_match(struct pipeline *pl, const uint8_t *buf, size_t len,
+pl_match(struct pipeline *pl, const uint8_t *buf, size_t len, enum ftype ft,
     const uint16_t *chain, uint32_t nchain, unsigned flags,
     struct match_result *r)
 {
 	struct match_result	 r2;
 	struct scan_target	 t;
-	enum ftype		 ft;
 	size_t			 nlen, i;
 	int			 target, n, k;
 
 	memset(&t, 0, sizeof(t));
-	ft = filetype_detect(buf, len);
 	target = filetype_target(ft);
 	t.ftype = ft;
 	t.group = matcher_group(target, 0);
@@ -242,7 +249,8 @@ int
 pipeline_scan(struct pipeline *pl, const uint8_t *buf, size_t len,
     unsigned flags, struct match_result *r)
 {
-	return pl_match(pl, buf, len, NULL, 0, flags, r);
+	return pl_match(pl, buf, len, filetype_detect(buf, len), NULL, 0,
+	    flags, r);
 }
 
 /* walk_timeout - has the input used up its time */
@@ -277,6 +285,7 @@ static void
 walk_limit(struct walk *w, uint32_t obj, const char *reason)
 {
 	char	 name[64];
+	uint16_t t;
 
 	if (verdict_notscanned(w->v, obj, reason) == -1) {
 		walk_fail(w, errno);
@@ -285,7 +294,12 @@ walk_limit(struct walk *w, uint32_t obj, const char *reason)
 	if (!w->lim->heuristics)
 		return;
 	if (strcmp(reason, "encrypted") == 0) {
-		switch (w->v->obj[obj].type) {
+		/* a member is named after its archive's format */
+		t = w->v->obj[obj].type;
+		if (t != FT_ZIP && t != FT_7Z && t != FT_RAR &&
+		    w->v->obj[obj].parent != UINT32_MAX)
+			t = w->v->obj[w->v->obj[obj].parent].type;
+		switch (t) {
 		case FT_ZIP:
 			snprintf(name, sizeof(name), "Heuristics.Encrypted.Zip");
 			break;
@@ -336,7 +350,7 @@ walk_object(struct walk *w, const uint8_t *buf, size_t len, uint32_t parent,
 	size_t			 scan = len;
 	int			 obj;
 
-	if (w->stop)
+	if (w->stop || w->full)
 		return;
 	ft = filetype_detect(buf, len);
 	if ((obj = verdict_object(w->v, parent, path, (uint16_t)depth, ft,
@@ -347,7 +361,9 @@ walk_object(struct walk *w, const uint8_t *buf, size_t len, uint32_t parent,
 	if (partial != NULL)
 		walk_limit(w, obj, partial);
 	if (lim->max_files && ++w->files > lim->max_files) {
+		/* the first object too many says so; the others are not made */
 		walk_limit(w, obj, "limit: files");
+		w->full = 1;
 		return;
 	}
 	if (walk_timeout(w)) {
@@ -365,8 +381,8 @@ walk_object(struct walk *w, const uint8_t *buf, size_t len, uint32_t parent,
 	}
 	w->scanned += scan;
 
-	if (pl_match(w->pl, buf, scan, w->chain, w->nchain, w->flags, &r) ==
-	    -1) {
+	if (pl_match(w->pl, buf, scan, ft, w->chain, w->nchain, w->flags,
+	    &r) == -1) {
 		walk_fail(w, errno);
 		return;
 	}
@@ -389,7 +405,8 @@ static void
 walk_children(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
     const char *path, int depth, enum ftype ft)
 {
-	int	 wraps = arc_handles(ft) || ft == FT_MAIL || ft == FT_BINHEX;
+	int	 wraps = arc_handles(ft) || legacy_handles(ft) ||
+		    ft == FT_MAIL || ft == FT_BINHEX;
 
 	if (w->stop)
 		return;
@@ -409,13 +426,24 @@ walk_children(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
 		walk_limit(w, obj, "limit: recursion");
 		return;
 	}
+	/* an allow-listed container vouches for everything it holds */
+	switch (matcher_allowlisted(w->pl->m, buf, len)) {
+	case -1:
+		walk_fail(w, errno);
+		return;
+	case 1:
+		return;
+	}
 	w->chain[w->nchain++] = ft;
-	if (arc_handles(ft))
+	if (arc_handles(ft) || legacy_handles(ft))
 		walk_archive(w, buf, len, obj, path, depth, ft);
 	else if (ft == FT_MAIL)
 		walk_mail(w, buf, len, obj, path, depth);
-	else
+	else {
+		if (ft == FT_HTML)
+			walk_datauri(w, buf, len, obj, path, depth);
 		walk_text(w, buf, len, obj, path, depth);
+	}
 	w->nchain--;
 }
 
@@ -424,7 +452,7 @@ static const char *
 stream_stem(const char *path, char *out, size_t len)
 {
 	static const char	*sfx[] = { ".gz", ".tgz", ".bz2", ".xz", ".lzma",
-				    ".zst", ".lz4", ".Z", ".z" };
+				    ".zst", ".lz4", ".Z", ".z", ".szdd" };
 	const char		*base = strrchr(path, '/');
 	size_t			 n, k, i;
 
@@ -466,7 +494,11 @@ walk_archive(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
 	ax.depth = depth;
 	ax.ft = ft;
 	ax.stem = stream_stem(path, stem, sizeof(stem));
-	if (arc_walk(buf, len, &al, walk_member, &ax, &res) == -1) {
+	ax.al = &al;
+	ax.nenc = 0;
+	if ((arc_handles(ft) ? arc_walk(buf, len, &al, walk_member, &ax,
+	    &res) : legacy_walk(ft, buf, len, &al, walk_member, &ax, &res)) ==
+	    -1) {
 		walk_fail(w, errno);
 		return;
 	}
@@ -475,7 +507,9 @@ walk_archive(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
 	case ARC_STOPPED:
 		break;
 	case ARC_ENCRYPTED:
-		walk_limit(w, obj, "encrypted");
+		/* said of the members already, unless none could be listed */
+		if (ax.nenc == 0)
+			walk_limit(w, obj, "encrypted");
 		break;
 	case ARC_CORRUPT:
 		walk_limit(w, obj, res.reason[0] ? res.reason : "corrupt");
@@ -499,24 +533,46 @@ walk_member(void *arg, const struct arc_entry *e)
 	struct arcctx	*ax = arg;
 	struct walk	*w = ax->w;
 	char		 path[PL_MAXPATH];
-	int		 obj;
+	const char	*why;
+	int		 obj, inner;
 
 	if (w->stop)
 		return 1;
 	child_path(path, sizeof(path), ax->path, e->name[0] ? e->name :
 	    ax->stem);
 	if (e->encrypted) {
+		if (w->full)
+			return 1;
+		w->files++;
 		if ((obj = verdict_object(w->v, ax->parent, path,
 		    (uint16_t)(ax->depth + 1), FT_BINARY, 0)) == -1) {
 			walk_fail(w, errno);
 			return 1;
 		}
 		walk_limit(w, obj, "encrypted");
+		ax->nenc++;
 		return w->stop;
 	}
+	/* a member is cut by its own size, the input's budget, or as a bomb */
+	why = NULL;
+	if (e->truncated) {
+		if (ax->al->max_entry && e->len >= ax->al->max_entry)
+			why = "limit: file size";
+		else if (ax->al->max_total && w->scanned + e->len >=
+		    w->lim->max_scansize)
+			why = "limit: scan size";
+		else
+			why = "limit: compression ratio";
+	}
+	/* a member of a .tar.gz has the tar above it too */
+	inner = e->container != FT_NONE && e->container != ax->ft &&
+	    w->nchain < PL_MAXCHAIN;
+	if (inner)
+		w->chain[w->nchain++] = e->container;
 	walk_child(w, e->data, e->len, ax->parent, ax->path,
-	    e->name[0] ? e->name : ax->stem, ax->depth,
-	    e->truncated ? "limit: file size" : NULL);
+	    e->name[0] ? e->name : ax->stem, ax->depth, why);
+	if (inner)
+		w->nchain--;
 	return w->stop;
 }
 
@@ -705,6 +761,54 @@ walk_text(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
 			walk_child(w, dec.data, dec.len, obj, path,
 			    name[0] ? name : "binhex", depth, rc == -1 ?
 			    "limit: file size" : NULL);
+	}
+	buf_clear(&dec);
+}
+
+/*
+ * walk_datauri - the base64 data: URIs of HTML (<a href="data:...;base64,
+ * ...">, <img src=...>): each decoded payload is a child "data:N"
+ */
+static void
+walk_datauri(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
+    const char *path, int depth)
+{
+	static const char	 tag[] = ";base64,";
+	const uint8_t		*p, *at = buf, *end = buf + len, *q;
+	struct buf		 dec;
+	char			 name[32];
+	unsigned		 n = 0;
+	int			 rc;
+
+	buf_init(&dec);
+	while (!w->stop && (p = memmem(at, (size_t)(end - at), tag,
+	    sizeof(tag) - 1)) != NULL) {
+		/* only a data: URI's parameters may come before the tag */
+		for (q = p; q > at && q > p - 256 && q[-1] != ':' &&
+		    q[-1] != '"' && q[-1] != '\'' && q[-1] != '<'; q--)
+			continue;
+		at = p + sizeof(tag) - 1;
+		if (q - buf < 5 || strncasecmp((const char *)q - 5, "data:",
+		    5) != 0)
+			continue;
+		for (q = at; q < end && (isalnum(*q) || *q == '+' ||
+		    *q == '/' || *q == '=' || *q == '\r' || *q == '\n' ||
+		    *q == ' ' || *q == '\t'); q++)
+			continue;
+		if (q == at)
+			continue;
+		dec.len = 0;
+		rc = b64_decode(at, (size_t)(q - at), &dec,
+		    w->lim->max_filesize);
+		if (rc == -1 && errno != AV_ELIMIT) {
+			walk_fail(w, errno);
+			break;
+		}
+		snprintf(name, sizeof(name), "data:%u", ++n);
+		walk_child(w, dec.data ? dec.data : (const uint8_t *)"",
+		    dec.len, obj, path, name, depth, rc == -1 ?
+		    "limit: file size" : NULL);
+		at = q;
 	}
 	buf_clear(&dec);
 }

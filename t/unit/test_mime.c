@@ -225,16 +225,18 @@ static const struct mcase {
 	      "multipart/mixed", NULL, NULL, "never", NULL,
 	      "--other\nContent-Type: text/plain\n\ntext\n",
 	      "--other\nContent-Type: text/plain\n\ntext\n" } } },
-	{ "broken: boundaries are case-sensitive",
+	{ "broken: boundaries match whatever their case",
 	  "Content-Type: multipart/mixed; boundary=\"AbC\"\n"
 	  "\n"
 	  "--abc\n"
 	  "Content-Type: text/plain\n"
 	  "\n"
 	  "x\n"
-	  "--ABC--\n", 1, 0, 0, 0, 1, {
-	    { NOPARENT, 0, 1, MIME_F_BROKEN, MIME_ENC_IDENTITY,
-	      "multipart/mixed", NULL, NULL, "AbC", NULL, NULL, NULL } } },
+	  "--ABC--\n", 1, 0, 0, 0, 2, {
+	    { NOPARENT, 0, 1, MIME_F_MULTIPART, MIME_ENC_IDENTITY,
+	      "multipart/mixed", NULL, NULL, "AbC", NULL, NULL, NULL },
+	    { 0, 1, 1, 0, MIME_ENC_IDENTITY, "text/plain", NULL, NULL,
+	      NULL, "Content-Type: text/plain\n\n", "x", "x" } } },
 	{ "broken: no boundary parameter",
 	  "Content-Type: multipart/mixed\n\n--b\n\nx\n--b--\n", 1, 0, 0, 0,
 	  1, {
