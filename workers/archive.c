@@ -101,6 +101,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <lzma.h>
 #include <zlib.h>
 
 #include "workers/archive.h"
@@ -168,6 +169,8 @@ static int	 arc_pass(struct arc_walk *, const uint8_t *, size_t,
 static int	 arc_salvage(struct arc_walk *, const uint8_t *, size_t);
 static int	 arc_zipx(struct arc_walk *, const uint8_t *, size_t);
 static int	 arc_gunzip(const uint8_t *, size_t, uint64_t, uint8_t **,
+		    size_t *);
+static int	 arc_unxz(const uint8_t *, size_t, uint64_t, uint8_t **,
 		    size_t *);
 static int	 arc_open(struct arc_walk *, const uint8_t *, size_t,
 		    enum arc_mode);
@@ -413,12 +416,19 @@ arc_salvage(struct arc_walk *w, const uint8_t *buf, size_t len)
 	w->damaged = w->encrypted = 0;
 	if (w->format == ARCHIVE_FORMAT_ZIP)
 		rc = arc_pass(w, buf, len, MODE_ZIPSTREAM);
-	else if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
-		/* gzip (libarchive may fail before it names the filter) */
+	else if ((len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) ||
+	    (len >= 6 && memcmp(buf, "\xfd" "7zXZ\0", 6) == 0) ||
+	    (len >= 13 && buf[0] == 0x5d && buf[1] == 0 && buf[2] == 0)) {
+		/*
+		 * gzip, xz or lzma (libarchive may fail before it names the
+		 * filter); zstd and lz4 decode whole blocks only, so a cut
+		 * one has nothing more to give
+		 */
 		cap = w->ratio;
 		if (w->lim->max_total != 0 && w->lim->max_total < cap)
 			cap = w->lim->max_total;
-		rc = arc_gunzip(buf, len, cap, &dec, &declen);
+		rc = buf[0] == 0x1f ? arc_gunzip(buf, len, cap, &dec, &declen) :
+		    arc_unxz(buf, len, cap, &dec, &declen);
 		w->cutraw = 1;
 		if (rc == 0 && declen > 0)
 			rc = arc_pass(w, dec, declen, MODE_PLAIN);
@@ -483,6 +493,55 @@ arc_zipx(struct arc_walk *w, const uint8_t *buf, size_t len)
 		res->status = zr.status;
 		memcpy(res->reason, zr.reason, sizeof(res->reason));
 	}
+	return 0;
+}
+
+/*
+ * arc_unxz - decode the xz streams (or the lzma-alone stream) in buf up to
+ * where they end or break, at most cap bytes, into a new *out: 0, or -1
+ * (ENOMEM)
+ */
+static int
+arc_unxz(const uint8_t *buf, size_t len, uint64_t cap, uint8_t **out,
+    size_t *outlen)
+{
+	lzma_stream	 z = LZMA_STREAM_INIT;
+	lzma_ret	 lr;
+	uint8_t		*p = NULL, *np;
+	size_t		 size = 0, n = 0, want;
+
+	*out = NULL;
+	*outlen = 0;
+	if (lzma_auto_decoder(&z, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+		errno = ENOMEM;
+		return -1;
+	}
+	z.next_in = buf;
+	z.avail_in = len;
+	while (n < cap) {
+		if (n == size) {
+			want = size == 0 ? ARC_FIRSTBUF : size * 2;
+			if (want > cap)
+				want = (size_t)cap;
+			if ((np = realloc(p, want)) == NULL) {
+				lzma_end(&z);
+				free(p);
+				errno = ENOMEM;
+				return -1;
+			}
+			p = np;
+			size = want;
+		}
+		z.next_out = p + n;
+		z.avail_out = size - n;
+		lr = lzma_code(&z, z.avail_in > 0 ? LZMA_RUN : LZMA_FINISH);
+		n = size - z.avail_out;
+		if (lr != LZMA_OK)
+			break;		/* the end, damage or a cut: keep it */
+	}
+	lzma_end(&z);
+	*out = p;
+	*outlen = n;
 	return 0;
 }
 

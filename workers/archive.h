@@ -43,10 +43,12 @@
  *
  *	When libarchive gives up before the first member, the walk tries
  *	what a recovery tool would: a zip by its local headers (a damaged
- *	central directory), a gzip stream through zlib (libarchive's filter
- *	drops the block it was decoding, which for a small .tar.gz is all of
- *	it) with what it held read as a plain archive or stream (a stream so
- *	recovered is e->damaged).  The first failure's reason stays.
+ *	central directory), a gzip stream through zlib and an xz or lzma
+ *	stream through liblzma (libarchive's filter drops the block it was
+ *	decoding, which for a small .tar.gz is all of it) with what they
+ *	held read as a plain archive or stream (a stream so recovered is
+ *	e->damaged).  zstd and lz4 decode whole blocks only: a cut block
+ *	gives nothing.  The first failure's reason stays.
  *	Zip members in a method libarchive lacks (Deflate64, implode) are
  *	read by zipx_walk() (zipx.h) after the others, within what is left
  *	of the limits; when it reads them all, "unsupported" is forgotten.

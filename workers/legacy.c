@@ -2,13 +2,14 @@
  * legacy.c - dispatch to the legacy walkers, and what they share
  *
  * DESCRIPTION
- *	legacy_walk() picks arj_walk(), szdd_walk() or tnef_walk() by the
- *	detected type.  The rest of this file is lgwalk.h: the limits and
- *	the outcomes of archive.h written once, so that the three walkers
- *	decide exactly as arc_walk() does (see archive.c): the same ratio
- *	bound (max_ratio times the container, at least 1 MiB), the same
- *	order of the caps of a member (ratio, then what is left of
- *	max_total, then max_entry), the same reasons in res.
+ *	legacy_walk() picks arj_walk(), szdd_walk(), tnef_walk(),
+ *	sis_walk() or chm_walk() by the detected type.  The rest of this
+ *	file is lgwalk.h: the limits and the outcomes of archive.h written
+ *	once, so that the walkers decide exactly as arc_walk() does (see
+ *	archive.c): the same ratio bound (max_ratio times the container, at
+ *	least 1 MiB), the same order of the caps of a member (ratio, then
+ *	what is left of max_total, then max_entry), the same reasons in
+ *	res.
  *
  *	A member whose data is damaged (bad CRC, a stream that cannot be
  *	decoded to its end, data cut by the end of the input) is delivered
@@ -38,7 +39,8 @@ static const uint8_t	 lg_empty[1];
 int
 legacy_handles(enum ftype t)
 {
-	return t == FT_ARJ || t == FT_SZDD || t == FT_TNEF;
+	return t == FT_ARJ || t == FT_SZDD || t == FT_TNEF || t == FT_SIS ||
+	    t == FT_CHM;
 }
 
 /* legacy_walk - the walker for t */
@@ -54,6 +56,10 @@ legacy_walk(enum ftype t, const uint8_t *buf, size_t len,
 		return szdd_walk(buf, len, lim, cb, arg, res);
 	case FT_TNEF:
 		return tnef_walk(buf, len, lim, cb, arg, res);
+	case FT_SIS:
+		return sis_walk(buf, len, lim, cb, arg, res);
+	case FT_CHM:
+		return chm_walk(buf, len, lim, cb, arg, res);
 	default:
 		memset(res, 0, sizeof(*res));
 		res->status = ARC_CORRUPT;

@@ -7,9 +7,10 @@
  *		    const struct arc_limits *lim,
  *		    int (*cb)(void *arg, const struct arc_entry *e), void *arg,
  *		    struct arc_result *res);
- *	int	 arj_walk(...), szdd_walk(...), tnef_walk(...);
+ *	int	 arj_walk(...), szdd_walk(...), tnef_walk(...),
+ *		    sis_walk(...), chm_walk(...);
  * DESCRIPTION
- *	Hand-written readers, kept small and bounded, for three formats mail
+ *	Hand-written readers, kept small and bounded, for the formats mail
  *	and file servers still meet and libarchive cannot open:
  *
  *	arj_walk(): ARJ archives (ARJ 2.x headers, main and file headers
@@ -28,7 +29,22 @@
  *	the MAPI long file name when present); the message body
  *	(attBody) as a member named "body" when it is present.
  *
- *	All three have the contract of arc_walk() in archive.h: members in
+ *	sis_walk(): Symbian installation packages before Symbian OS 9
+ *	(EPOC release 3 to 6, UID2 0x1000006d or 0x10003a12): the data of
+ *	every file record (zlib-inflated in release 6 unless the package
+ *	says it is not compressed), each language's file of a
+ *	multi-language record, named by its destination without the drive
+ *	("!:\system\apps\x\a.app" gives "system/apps/x/a.app").  A
+ *	Symbian OS 9 package counts in res->unsupported.
+ *
+ *	chm_walk(): Microsoft compiled HTML help (CHM, "ITSF" versions 2
+ *	and 3): every file of its directory (PMGL listing chunks) whose
+ *	name starts with '/' (without it), from content section 0 (stored)
+ *	or 1 (MSCompressed: LZX with the window and reset interval of its
+ *	LZXC control data), decoded once, as far as the files need, within
+ *	the ratio bound.
+ *
+ *	All of them have the contract of arc_walk() in archive.h: members in
  *	order, delivered in memory, e->name cleaned as archive.h says, the
  *	same limits (max_entry, max_total, max_entries, max_ratio) with the
  *	same ARC_* outcomes and reasons in res, ARC_CORRUPT ("corrupt:
@@ -36,7 +52,8 @@
  *	delivered, ARC_STOPPED when cb returns non-zero.
  *
  *	legacy_handles() tells whether legacy_walk() knows a detected type
- *	(FT_ARJ, FT_SZDD, FT_TNEF); legacy_walk() calls the right walker.
+ *	(FT_ARJ, FT_SZDD, FT_TNEF, FT_SIS, FT_CHM); legacy_walk() calls
+ *	the right walker.
  * ERRORS
  *	The walkers return 0 (see res), or -1 with errno ENOMEM, or EINVAL
  *	for a type legacy_walk() does not handle.  Never exit, never log,
@@ -63,6 +80,10 @@ int	 arj_walk(const uint8_t *, size_t, const struct arc_limits *, arc_cb,
 int	 szdd_walk(const uint8_t *, size_t, const struct arc_limits *, arc_cb,
 	    void *, struct arc_result *);
 int	 tnef_walk(const uint8_t *, size_t, const struct arc_limits *, arc_cb,
+	    void *, struct arc_result *);
+int	 sis_walk(const uint8_t *, size_t, const struct arc_limits *, arc_cb,
+	    void *, struct arc_result *);
+int	 chm_walk(const uint8_t *, size_t, const struct arc_limits *, arc_cb,
 	    void *, struct arc_result *);
 
 #endif

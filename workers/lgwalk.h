@@ -20,8 +20,8 @@
  *	int	 lg_put(struct lg_out *o, const uint8_t *p, size_t n);
  *	void	 lg_out_free(struct lg_out *o);
  * DESCRIPTION
- *	The limits and outcomes of archive.h, once for arj.c, szdd.c and
- *	tnef.c, so that the three behave as arc_walk() does.
+ *	The limits and outcomes of archive.h, once for arj.c, szdd.c,
+ *	tnef.c, sis.c and chm.c, so that they behave as arc_walk() does.
  *
  *	lg_init() starts a walk over a container of len bytes (res cleared,
  *	the ratio bound computed as archive.c does: max_ratio times len, at

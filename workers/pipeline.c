@@ -26,6 +26,7 @@
 #include "workers/filetype.h"
 #include "workers/legacy.h"
 #include "workers/mime.h"
+#include "workers/pdf.h"
 #include "workers/pipeline.h"
 
 #define PL_MAXNORM	(64U << 20)	/* normalise at most this much text */
@@ -406,7 +407,7 @@ walk_children(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
     const char *path, int depth, enum ftype ft)
 {
 	int	 wraps = arc_handles(ft) || legacy_handles(ft) ||
-		    ft == FT_MAIL || ft == FT_BINHEX;
+		    ft == FT_PDF || ft == FT_MAIL || ft == FT_BINHEX;
 
 	if (w->stop)
 		return;
@@ -435,7 +436,7 @@ walk_children(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
 		return;
 	}
 	w->chain[w->nchain++] = ft;
-	if (arc_handles(ft) || legacy_handles(ft))
+	if (arc_handles(ft) || legacy_handles(ft) || ft == FT_PDF)
 		walk_archive(w, buf, len, obj, path, depth, ft);
 	else if (ft == FT_MAIL)
 		walk_mail(w, buf, len, obj, path, depth);
@@ -478,6 +479,7 @@ walk_archive(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
 	struct arc_result	 res;
 	struct arcctx		 ax;
 	char			 stem[256];
+	int			 rc;
 
 	memset(&al, 0, sizeof(al));
 	al.max_entry = lim->max_filesize;
@@ -496,9 +498,13 @@ walk_archive(struct walk *w, const uint8_t *buf, size_t len, uint32_t obj,
 	ax.stem = stream_stem(path, stem, sizeof(stem));
 	ax.al = &al;
 	ax.nenc = 0;
-	if ((arc_handles(ft) ? arc_walk(buf, len, &al, walk_member, &ax,
-	    &res) : legacy_walk(ft, buf, len, &al, walk_member, &ax, &res)) ==
-	    -1) {
+	if (arc_handles(ft))
+		rc = arc_walk(buf, len, &al, walk_member, &ax, &res);
+	else if (ft == FT_PDF)
+		rc = pdf_walk(buf, len, &al, walk_member, &ax, &res);
+	else
+		rc = legacy_walk(ft, buf, len, &al, walk_member, &ax, &res);
+	if (rc == -1) {
 		walk_fail(w, errno);
 		return;
 	}

@@ -69,18 +69,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "av/limits.h"
 #include "av/verdict.h"
 #include "signatures/matcher.h"
-
-struct scan_limits {
-	uint32_t	 max_depth;
-	uint64_t	 max_scansize;
-	uint32_t	 max_files;
-	uint64_t	 max_filesize;
-	uint32_t	 max_ratio;
-	uint32_t	 max_time;	/* milliseconds */
-	int		 heuristics;
-};
 
 struct pipeline;
 

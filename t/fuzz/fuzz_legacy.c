@@ -1,7 +1,8 @@
 /*
- * fuzz_legacy.c - libFuzzer harness for workers/arj.c, szdd.c and tnef.c
+ * fuzz_legacy.c - libFuzzer harness for workers/arj.c, szdd.c, tnef.c, sis.c
+ * and chm.c
  *
- * Every input goes through the three walkers (and legacy_walk()), first
+ * Every input goes through the walkers (and legacy_walk()), first
  * with reference limits (1 MiB in all, a ratio of 1: a bomb costs at
  * most about 2 MiB of decoding), then with several small ones, and is
  * checked against what legacy.h and archive.h promise: every delivery
@@ -17,12 +18,16 @@
  * So that the decoders are reached without the fuzzer having to find
  * header CRCs, the input is also wrapped: as the data of the one member
  * of an ARJ archive made here (method and original size from its first
- * bytes, all CRCs right), after an SZDD header, and after the TNEF
- * signature.
+ * bytes, all CRCs right), after an SZDD header, after the TNEF
+ * signature, as the one file of an EPOC release 6 SIS package
+ * (compressed or not, and the original length, from its first bytes),
+ * and as the LZX stream of section 1 of a CHM file (window, reset
+ * interval and length from its first bytes) with two files in it.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +37,7 @@
 
 #define FZ_KEEP		8	/* reference members remembered */
 #define FZ_KEEPLEN	4096	/* bytes of each remembered */
+#define FZ_NWALK	5	/* walkers called directly */
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -54,6 +60,10 @@ static void	 fz_walk(int, const uint8_t *, size_t,
 static size_t	 fz_arjhdr(uint8_t *, uint8_t, uint8_t, uint32_t, uint32_t);
 static void	 fz_all(const uint8_t *, size_t, int);
 static void	 fz_wrap(const uint8_t *, size_t);
+static size_t	 fz_sishdr(uint8_t *, int, uint32_t, uint32_t);
+static void	 fz_put(uint8_t *, uint64_t, int);
+static size_t	 fz_ent(uint8_t *, const char *, int, uint32_t, uint32_t);
+static size_t	 fz_chmhdr(uint8_t *, const uint8_t *, uint32_t);
 
 /* fz_cb - check one member, remember or compare it */
 static int
@@ -104,7 +114,9 @@ static void
 fz_walk(int which, const uint8_t *buf, size_t len,
     const struct arc_limits *lim, struct fz_run *r, const struct fz_run *ref)
 {
-	static const enum ftype	 types[] = { FT_ARJ, FT_SZDD, FT_TNEF };
+	static const enum ftype	 types[FZ_NWALK] = {
+		FT_ARJ, FT_SZDD, FT_TNEF, FT_SIS, FT_CHM
+	};
 	struct arc_result	 res;
 	int			 rc;
 
@@ -123,9 +135,15 @@ fz_walk(int which, const uint8_t *buf, size_t len,
 	case 2:
 		rc = tnef_walk(buf, len, lim, fz_cb, r, &res);
 		break;
+	case 3:
+		rc = sis_walk(buf, len, lim, fz_cb, r, &res);
+		break;
+	case 4:
+		rc = chm_walk(buf, len, lim, fz_cb, r, &res);
+		break;
 	default:
-		rc = legacy_walk(types[which - 3], buf, len, lim, fz_cb, r,
-		    &res);
+		rc = legacy_walk(types[which - FZ_NWALK], buf, len, lim,
+		    fz_cb, r, &res);
 		break;
 	}
 	if (rc != 0)
@@ -185,7 +203,7 @@ fz_wrap(const uint8_t *buf, size_t len)
 	static uint8_t	 w[65536];
 	size_t		 n;
 
-	if (len < 3 || len > sizeof(w) - 128)
+	if (len < 3 || len > sizeof(w) - 1024)
 		return;
 	n = fz_arjhdr(w, 2, 2, 0, 0);
 	n += fz_arjhdr(w + n, 1 + buf[0] % 4, 0, (uint32_t)(len - 3),
@@ -206,6 +224,122 @@ fz_wrap(const uint8_t *buf, size_t len)
 	memcpy(w, "\x78\x9f\x3e\x22\0\0", 6);
 	memcpy(w + 6, buf, len);
 	fz_all(w, len + 6, 2);
+
+	n = fz_sishdr(w, buf[0] & 1, (uint32_t)(len - 3),
+	    (uint32_t)(buf[1] | buf[2] << 8) * 64);
+	memcpy(w + n, buf + 3, len - 3);
+	fz_all(w, n + len - 3, 3);
+
+	n = fz_chmhdr(w, buf, (uint32_t)(len - 3));
+	memcpy(w + n, buf + 3, len - 3);
+	fz_all(w, n + len - 3, 4);
+}
+
+/* fz_put - v in n bytes, little-endian */
+static void
+fz_put(uint8_t *p, uint64_t v, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* fz_ent - a CHM directory entry (numbers under 128): its length */
+static size_t
+fz_ent(uint8_t *p, const char *name, int sect, uint32_t off, uint32_t len)
+{
+	size_t	 n = strlen(name), k = 0;
+	int	 i;
+
+	p[k++] = (uint8_t)n;
+	memcpy(p + k, name, n);
+	k += n;
+	p[k++] = (uint8_t)sect;
+	/* two-byte encoded integers: up to 16383 */
+	for (i = 0; i < 2; i++) {
+		p[k++] = (uint8_t)(0x80 | ((i ? len : off) >> 7 & 0x7f));
+		p[k++] = (uint8_t)((i ? len : off) & 0x7f);
+	}
+	return k;
+}
+
+/*
+ * fz_chmhdr - a CHM whose section 1 is the clen bytes that follow it,
+ * the window and reset interval from b[0], two files of it from b[1-2]
+ */
+static size_t
+fz_chmhdr(uint8_t *p, const uint8_t *b, uint32_t clen)
+{
+	static const char	 pre[] = "::DataSpace/Storage/MSCompressed/";
+	char			 name[160];
+	uint8_t			*d, *c, *s0;
+	uint32_t		 ulen = (uint32_t)(b[1] | b[2] << 8) & 0x3fff;
+	size_t			 k;
+
+	memset(p, 0, 0x78 + 0x54 + 512 + 28 + 72);
+	memcpy(p, "ITSF", 4);
+	fz_put(p + 4, 3, 4);
+	fz_put(p + 8, 0x60, 4);
+	fz_put(p + 0x48, 0x78, 8);
+	fz_put(p + 0x50, 0x54 + 512, 8);
+	fz_put(p + 0x58, 0x78 + 0x54 + 512, 8);
+	d = p + 0x78;
+	memcpy(d, "ITSP", 4);
+	fz_put(d + 8, 0x54, 4);
+	fz_put(d + 16, 512, 4);
+	fz_put(d + 44, 1, 4);
+	c = d + 0x54;
+	memcpy(c, "PMGL", 4);
+	k = 20;
+	k += fz_ent(c + k, "/a", 1, 0, ulen / 2);
+	k += fz_ent(c + k, "/b", 1, ulen / 2, ulen - ulen / 2);
+	snprintf(name, sizeof(name), "%sControlData", pre);
+	k += fz_ent(c + k, name, 0, 0, 28);
+	snprintf(name, sizeof(name), "%sTransform/{7FC28940-9D31-11D0-9B27-"
+	    "00A0C91E9C7C}/InstanceData/ResetTable", pre);
+	k += fz_ent(c + k, name, 0, 28, 72);
+	snprintf(name, sizeof(name), "%sContent", pre);
+	k += fz_ent(c + k, name, 0, 100, clen & 0x3fff);
+	fz_put(c + 4, 512 - k, 4);
+	s0 = c + 512;
+	fz_put(s0, 6, 4);
+	memcpy(s0 + 4, "LZXC", 4);
+	fz_put(s0 + 8, 2, 4);
+	fz_put(s0 + 12, 1U << (b[0] >> 4 & 3), 4);	/* reset */
+	fz_put(s0 + 16, 1U << (b[0] & 7), 4);		/* window */
+	fz_put(s0 + 28, 2, 4);
+	fz_put(s0 + 28 + 16, ulen, 8);
+	return (size_t)(s0 + 100 - p);
+}
+
+/* fz_sishdr - an EPOC release 6 SIS header with one file record */
+static size_t
+fz_sishdr(uint8_t *p, int stored, uint32_t csize, uint32_t osize)
+{
+	static const uint8_t	 uids[12] = {
+		0x34, 0x12, 0x00, 0x10, 0x12, 0x3a, 0x00, 0x10,
+		0x19, 0x04, 0x00, 0x10
+	};
+	uint8_t			*r = p + 102;
+	int			 i;
+
+	memset(p, 0, 102 + 48 + 8);
+	memcpy(p, uids, sizeof(uids));
+	p[18] = 1;			/* one language, one file */
+	p[20] = 1;
+	p[36] = stored ? 0x09 : 0x01;
+	p[48] = 100;
+	p[52] = 102;
+	r[20] = 8;			/* "x:\a" in UTF-16LE */
+	r[24] = 102 + 48;
+	memcpy(p + 102 + 48, "x\0:\0\\\0a\0", 8);
+	for (i = 0; i < 4; i++) {
+		r[28 + i] = (uint8_t)(csize >> (8 * i));
+		r[32 + i] = (uint8_t)((102 + 48 + 8) >> (8 * i));
+		r[36 + i] = (uint8_t)(osize >> (8 * i));
+	}
+	return 102 + 48 + 8;
 }
 
 /* fz_all - walker w (or all, -1) with every set of limits */
@@ -224,12 +358,12 @@ fz_all(const uint8_t *buf, size_t len, int only)
 	size_t				 k;
 	int				 w;
 
-	for (w = 0; w < 6; w++) {
+	for (w = 0; w < 2 * FZ_NWALK; w++) {
 		if (only >= 0 && w != only)
 			continue;
 		ref.stopat = 0;
 		fz_walk(w, buf, len, &reflim, &ref, NULL);
-		if (w >= 3)
+		if (w >= FZ_NWALK)
 			continue;	/* legacy_walk(): the same walkers */
 		for (k = 0; k < sizeof(small) / sizeof(small[0]); k++) {
 			run.stopat = 0;

@@ -29,7 +29,10 @@ declare -A FOUND=(
 	[clam.exe.mbox.uu]=/1:clam.exe
 	[clam.mail]=/2:clam.exe
 	[clam.tnef]=/clam.exe
+	[clam.sis]=/clam.exe
+	[clam.chm]=/clam.exe.txt
 	[clam.exe.html]=/data:1
+	[clam.pdf]=/obj15
 )
 # file -> why Vigil misses it (what it would take)
 declare -A MISSED=(
@@ -49,12 +52,9 @@ declare -A MISSED=(
 	[clam_IScab_int.exe]="InstallShield cabinet: no reader"
 	[clam_ISmsi_ext.exe]="InstallShield MSI wrapper: no reader"
 	[clam_ISmsi_int.exe]="InstallShield MSI wrapper: no reader"
-	[clam.chm]="Microsoft CHM (LZX): no reader (libarchive has none)"
 	[clam.ole.doc]="OLE2 compound file with an embedded object: no OLE2 reader yet"
 	[clam.ppt]="OLE2 compound file (PowerPoint): no OLE2 reader yet"
-	[clam.pdf]="PDF stream (FlateDecode): PDF objects are not decoded yet"
 	[clam.exe.rtf]="RTF \\objdata embedded object: RTF is not decoded yet"
-	[clam.sis]="Symbian SIS (zlib-compressed members): no reader"
 )
 files=$(cd $TF && ls)
 total=$(echo "$files" | wc -l)

@@ -869,13 +869,16 @@ if [ -n "$HAVEPY" ]; then
 	done
 	# A small compressed tar cut in its second member: libarchive's
 	# filters fail the whole first block, so nothing is delivered;
-	# archive.c inflates gzip itself then.  The others: not yet.
+	# archive.c decodes gzip and xz itself then.  zstd and lz4 decode
+	# whole blocks only: a cut block has nothing to give.
 	for z in gz:gzip xz:xz zst:zstd lz4:lz4; do
 		if [ -e all.tar.${z%:*} ]; then
 			head -c 20000 all.tar.${z%:*} > cut-small.tar.${z%:*}
 			c=$(req cut-small.tar.${z%:*})
-			[ "${z%:*}" = gz ] ||
-			    TODO="under 64 KiB of output, nothing is delivered"
+			case ${z%:*} in
+			gz|xz)	;;
+			*)	TODO="a cut block of ${z#*:} cannot be decoded" ;;
+			esac
 			has "truncated small tar.${z%:*}: the first member is found" \
 			    "$(scan --all-match cut-small.tar.${z%:*})" \
 			    "^$c: corrupt: .+ NOT SCANNED$" \

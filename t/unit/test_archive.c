@@ -1435,6 +1435,17 @@ test_salvage(void **state)
 		check_damaged(&g, frow("tar.gz"), 1);
 		got_free(&g);
 		free(buf);
+		if (need("xz")) {
+			buf = make("tar --format=ustar -cf - a.txt c.bin | "
+			    "xz -c | head -c 3000 > out", &len);
+			assert_int_equal(walk(buf, len, NULL, &g, &res), 0);
+			assert_int_equal(res.status, ARC_CORRUPT);
+			assert_true(g.n >= 1);
+			same_file(&g.m[0], "a.txt");
+			check_damaged(&g, frow("tar.xz"), 1);
+			got_free(&g);
+			free(buf);
+		}
 		/* a single stream: its start, marked damaged */
 		buf = make("gzip -c c.bin | head -c 3000 > out", &len);
 		assert_int_equal(walk(buf, len, NULL, &g, &res), 0);
