@@ -51,6 +51,7 @@
 #include <strings.h>
 
 #include "av/averr.h"
+#include "util/bytes.h"
 #include "workers/decode.h"
 
 #define DC_CHUNK	4096	/* sink chunk */
@@ -89,7 +90,8 @@ struct bhx {
 enum cs_kind {
 	CS_OTHER,
 	CS_UTF8,
-	CS_1252
+	CS_1252,
+	CS_UTF16LE
 };
 
 static void	 sink_init(struct sink *, struct buf *, uint64_t);
@@ -107,6 +109,7 @@ static void	 dc_name(char *, size_t, const uint8_t *, size_t);
 static int	 bhx_byte(struct bhx *, uint8_t, size_t);
 static int	 bhx_rle(struct bhx *, uint8_t);
 static enum cs_kind cs_kind(const char *, size_t);
+static size_t	 u16_seq(const uint8_t *, size_t, uint32_t *);
 static size_t	 cs_conv(enum cs_kind, const uint8_t *, size_t, char *,
 		    size_t);
 static size_t	 u8_put(char *, size_t, size_t, uint32_t);
@@ -687,6 +690,8 @@ cs_kind(const char *cs, size_t n)
 	for (i = 0; cs_1252[i] != NULL; i++)
 		if (strcmp(low, cs_1252[i]) == 0)
 			return CS_1252;
+	if (strcmp(low, "utf-16le") == 0)
+		return CS_UTF16LE;
 	return CS_OTHER;
 }
 
@@ -780,7 +785,11 @@ cs_conv(enum cs_kind k, const uint8_t *in, size_t len, char *out,
 	uint32_t	 cp;
 
 	while (i < len) {
-		if (k == CS_UTF8) {
+		if (k == CS_UTF16LE) {
+			n = u16_seq(in + i, len - i, &cp);
+			if (cp == 0)
+				break;		/* a NUL unit ends the text */
+		} else if (k == CS_UTF8) {
 			n = u8_seq(in + i, len - i, &cp);
 			if (cp == UINT32_MAX)
 				cp = '?';
@@ -797,6 +806,29 @@ cs_conv(enum cs_kind k, const uint8_t *in, size_t len, char *out,
 		i += n;
 	}
 	return o;
+}
+
+/*
+ * u16_seq - the code point of the UTF-16LE unit (or surrogate pair) at in
+ * ('?' for a lone surrogate or an odd last byte); returns the bytes used
+ */
+static size_t
+u16_seq(const uint8_t *in, size_t len, uint32_t *cp)
+{
+	uint32_t	 u, lo;
+
+	if (len < 2) {
+		*cp = '?';
+		return len;
+	}
+	u = get_le16(in);
+	if (u >= 0xd800 && u < 0xdc00 && len >= 4 &&
+	    (lo = get_le16(in + 2)) >= 0xdc00 && lo < 0xe000) {
+		*cp = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+		return 4;
+	}
+	*cp = u >= 0xd800 && u < 0xe000 ? '?' : u;
+	return 2;
 }
 
 /* charset_to_utf8 - convert a known charset to UTF-8 */

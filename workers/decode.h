@@ -40,8 +40,9 @@
  *	between adjacent encoded words, and returns the length written (out
  *	always NUL-terminated when outlen > 0).  charset_to_utf8() converts
  *	UTF-8 (validated: bad sequences become '?'), US-ASCII, ISO-8859-1
- *	and Windows-1252; any other charset copies ASCII and turns other
- *	bytes into '?'.  No iconv: workers run sandboxed and cannot load
+ *	and Windows-1252, and UTF-16LE (up to a NUL unit; lone surrogates
+ *	become '?'); any other charset copies ASCII and turns other bytes
+ *	into '?'.  No iconv: workers run sandboxed and cannot load
  *	conversion modules.
  *
  *	max bounds the bytes a call may append (0: no bound).

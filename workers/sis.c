@@ -135,7 +135,6 @@ static enum sis_rc sis_inflate(struct lg_out *, const uint8_t *, size_t);
 static void	 sis_name(struct sis *, const uint8_t *, char *);
 static void	 sis_string(struct sis *, uint32_t, uint32_t, char *, size_t,
 		    int *);
-static void	 sis_utf16(char *, size_t, const uint8_t *, size_t);
 
 /* sis_walk - call cb for every file of the package in buf */
 int
@@ -430,7 +429,8 @@ sis_string(struct sis *s, uint32_t nlen, uint32_t ptr, char *out,
 		return;
 	}
 	if (s->wide)
-		sis_utf16(out, outlen, s->buf + ptr, n);
+		(void)charset_to_utf8("utf-16le", s->buf + ptr,
+		    n < 2 * SIS_NAMEIN ? n : 2 * SIS_NAMEIN, out, outlen);
 	else {
 		if (n > SIS_NAMEIN)
 			n = SIS_NAMEIN;
@@ -439,41 +439,3 @@ sis_string(struct sis *s, uint32_t nlen, uint32_t ptr, char *out,
 	}
 }
 
-/* sis_utf16 - a UTF-16LE string, up to a NUL, as UTF-8 ('?' for bad) */
-static void
-sis_utf16(char *out, size_t outlen, const uint8_t *in, size_t len)
-{
-	size_t		 i, o = 0;
-	uint32_t	 u, lo;
-
-	len /= 2;
-	if (len > SIS_NAMEIN)
-		len = SIS_NAMEIN;
-	for (i = 0; i < len && outlen - o > 4; i++) {
-		u = get_le16(in + 2 * i);
-		if (u == 0)
-			break;
-		if (u >= 0xd800 && u < 0xdc00 && i + 1 < len &&
-		    (lo = get_le16(in + 2 * i + 2)) >= 0xdc00 && lo < 0xe000) {
-			u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-			i++;
-		} else if (u >= 0xd800 && u < 0xe000)
-			u = '?';
-		if (u < 0x80)
-			out[o++] = (char)u;
-		else if (u < 0x800) {
-			out[o++] = (char)(0xc0 | u >> 6);
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		} else if (u < 0x10000) {
-			out[o++] = (char)(0xe0 | u >> 12);
-			out[o++] = (char)(0x80 | (u >> 6 & 0x3f));
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		} else {
-			out[o++] = (char)(0xf0 | u >> 18);
-			out[o++] = (char)(0x80 | (u >> 12 & 0x3f));
-			out[o++] = (char)(0x80 | (u >> 6 & 0x3f));
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		}
-	}
-	out[o] = '\0';
-}

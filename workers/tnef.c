@@ -97,7 +97,6 @@ static void	 tn_props(struct tn_att *, const uint8_t *, size_t);
 static int	 tn_value(const uint8_t *, size_t, size_t *, uint16_t,
 		    const uint8_t **, size_t *);
 static void	 tn_str8(char *, size_t, const uint8_t *, size_t);
-static void	 tn_utf16(char *, size_t, const uint8_t *, size_t);
 
 /* tnef_walk - call cb for the body and every attachment of the stream */
 int
@@ -187,7 +186,9 @@ tn_flush(struct lg_walk *w, struct tn_att *att)
 
 	if (att->data != NULL) {
 		if (att->lname != NULL && att->lwide)
-			tn_utf16(name, sizeof(name), att->lname, att->llen);
+			(void)charset_to_utf8("utf-16le", att->lname,
+			    att->llen < 2 * TN_NAMEIN ? att->llen :
+			    2 * TN_NAMEIN, name, sizeof(name));
 		else if (att->lname != NULL)
 			tn_str8(name, sizeof(name), att->lname, att->llen);
 		else if (att->title != NULL)
@@ -347,45 +348,3 @@ tn_str8(char *out, size_t outlen, const uint8_t *s, size_t len)
 	(void)charset_to_utf8("windows-1252", s, len, out, outlen);
 }
 
-/* tn_utf16 - a UTF-16LE name, up to its NUL, as UTF-8 ('?' for bad) */
-static void
-tn_utf16(char *out, size_t outlen, const uint8_t *s, size_t len)
-{
-	size_t		 i, o = 0;
-	uint32_t	 u, lo;
-
-	len /= 2;
-	if (len > TN_NAMEIN)
-		len = TN_NAMEIN;
-	for (i = 0; i < len && outlen - o > 4; i++) {
-		u = (uint32_t)(s[2 * i] | s[2 * i + 1] << 8);
-		if (u == 0)
-			break;
-		if (u >= 0xd800 && u <= 0xdbff && i + 1 < len) {
-			lo = (uint32_t)(s[2 * i + 2] | s[2 * i + 3] << 8);
-			if (lo >= 0xdc00 && lo <= 0xdfff) {
-				u = 0x10000 + ((u - 0xd800) << 10) +
-				    (lo - 0xdc00);
-				i++;
-			}
-		}
-		if (u >= 0xd800 && u <= 0xdfff)
-			u = '?';
-		if (u < 0x80)
-			out[o++] = (char)u;
-		else if (u < 0x800) {
-			out[o++] = (char)(0xc0 | u >> 6);
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		} else if (u < 0x10000) {
-			out[o++] = (char)(0xe0 | u >> 12);
-			out[o++] = (char)(0x80 | (u >> 6 & 0x3f));
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		} else {
-			out[o++] = (char)(0xf0 | u >> 18);
-			out[o++] = (char)(0x80 | (u >> 12 & 0x3f));
-			out[o++] = (char)(0x80 | (u >> 6 & 0x3f));
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		}
-	}
-	out[o] = '\0';
-}
