@@ -45,15 +45,6 @@ is() {
 like() {
 	has "$@"
 }
-# skip N REASON: N skipped tests
-skip() {
-	local i
-
-	for ((i = 0; i < $1; i++)); do
-		_n=$((_n + 1))
-		echo "ok $_n # skip $2"
-	done
-}
 # need TOOL...: succeeds if all are installed, else prints the first missing
 need() {
 	local t

@@ -4,6 +4,7 @@
 #	ok DESC CMD...        passes if CMD exits 0
 #	is DESC GOT WANT      passes if the strings are equal
 #	like DESC GOT REGEX   passes if GOT matches the extended REGEX
+#	skip N REASON         N tests skipped
 #	diag TEXT             a comment line
 #
 # VIGIL_BUILD (the build directory) and VIGIL_TOP (the tree) come from
@@ -53,5 +54,13 @@ like() {
 		diag "got:  '$2'"
 		diag "want: /$3/"
 	fi
+}
+skip() {
+	local i
+
+	for ((i = 0; i < $1; i++)); do
+		_n=$((_n + 1))
+		echo "ok $_n # skip $2"
+	done
 }
 EICAR='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
