@@ -46,8 +46,12 @@
 #include "av/wire.h"
 #include "conf/conf.h"
 #include "daemon/clamd.h"
+#include "daemon/native.h"
 #include "daemon/supervisor.h"
+#include "daemon/sv_conf.h"
+#include "daemon/sv_exec.h"
 #include "daemon/sv_gen.h"
+#include "daemon/sv_log.h"
 #include "signatures/matcher.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -70,6 +74,9 @@
 #define SV_BACKOFF_MAX	30000
 
 enum sv_kind { K_LISTEN = 1, K_SIGNAL, K_CLIENT, K_WORKER };
+
+/* what a client speaks, told by its first bytes (native_detect) */
+enum sv_proto { SV_PROTO_CLAMD = 1, SV_PROTO_NATIVE };
 
 enum wstate {
 	W_STARTING,			/* modules sent, waiting for READY */
@@ -97,6 +104,8 @@ struct worker {
 	int			 drain;		/* DRAIN after this job */
 	const char		*why;		/* why we killed it */
 	int			 reaped;	/* its pid is no longer ours */
+	uint32_t		 maxjobs;	/* given at its start */
+	struct sv_lograte	 lograte;	/* its MSG_LOG lines */
 };
 
 struct client {
@@ -107,7 +116,10 @@ struct client {
 	int			 local;		/* unix: may pass descriptors */
 	uid_t			 uid;		/* the peer's, for paths */
 	gid_t			 gid;
+	char			 peer[SV_LOG_PEERMAX];	/* for the logs */
 	struct clamd		 cd;
+	int			 proto;		/* SV_PROTO_*, 0: not known yet */
+	struct native		*nat;		/* native protocol (native.h) */
 	uint8_t			 in[SV_INBUF];
 	size_t			 inoff, inlen;
 	int			 fds[SV_MAXFDS];
@@ -136,6 +148,7 @@ struct req {
 	unsigned		 inflight, ninfected, nerrors;
 	int			 stop;		/* SCAN: first hit ends it */
 	int64_t			 started;
+	struct native_job	 nj;		/* nj.on: a native SCAN */
 };
 
 struct job {
@@ -159,8 +172,9 @@ struct sv_fdref {
 static struct {
 	const char		*cfgpath;
 	int			 fg;
-	struct conf		*conf;
-	struct conf_view	 v;
+	struct conf		*conf;		/* current: replaced on SIGHUP */
+	struct conf_view	 v;		/* its [daemon] view */
+	struct conf		*conf0;		/* at start: restart-only keys */
 	const char		*basedir;
 	const char		*sockpath;
 	const char		*pidfile;
@@ -200,10 +214,13 @@ static struct {
 
 	uint64_t		 njobs, ninfected, ncrashes, ntimeouts;
 	uid_t			 euid;		/* at start */
+	int64_t			 t0;		/* sv_now() at start */
 } sv;
 
 static int64_t	 sv_now(void);
 static void	 sv_config(void);
+static int	 sv_config_live(void);
+static void	 sv_reconfig(void);
 static void	 sv_open_unix(void);
 static void	 sv_open_tcp(void);
 static void	 sv_listen_add(int);
@@ -239,6 +256,18 @@ static void	 client_events(struct client *);
 static void	 client_gone(struct client *);
 static void	 client_maybe_free(struct client *);
 static void	 client_stats(struct client *, const struct clamd_tag *);
+static int	 client_proto(struct client *, int);
+static void	 req_notscanned(struct req *, const char *, const char *);
+
+/* what the native protocol borrows (native.h), at the end of the file */
+static int	 sv_native_scan(void *, int, const char *,
+		    const struct native_job *);
+static int	 sv_native_takefd(void *);
+static void	 sv_native_info(struct native_info *);
+static int	 sv_native_reload(uint64_t *, uint64_t *);
+static void	 sv_native_shutdown(void *);
+static const struct conf *sv_native_conf(void);
+static const struct native_host sv_native;
 
 static struct req *req_new(struct client *, enum clamd_evtype,
 		    const struct clamd_tag *, const char *);
@@ -287,6 +316,7 @@ supervisor_main(const char *config, int foreground)
 	sv.fg = foreground;
 	sv.ep = -1;
 	sv.euid = geteuid();
+	sv.t0 = sv_now();
 	TAILQ_INIT(&sv.workers);
 	TAILQ_INIT(&sv.clients);
 	TAILQ_INIT(&sv.queue);
@@ -315,7 +345,7 @@ supervisor_main(const char *config, int foreground)
 		sv_daemonize();
 	sv_signals();
 
-	log_warnx("vigild %s started: generation %llu (%u modules), "
+	log_notice("vigild %s started: generation %llu (%u modules), "
 	    "%u workers", VIGIL_VERSION, (unsigned long long)g->serial,
 	    g->nfds, sv.nworkers);
 	for (i = 0; i < sv.nworkers; i++)
@@ -330,7 +360,7 @@ supervisor_main(const char *config, int foreground)
 		unlink(sv.sockpath);
 	if (!sv.fg && sv.pidfile[0] != '\0')
 		unlink(sv.pidfile);
-	log_warnx("vigild stopped");
+	log_notice("vigild stopped");
 	return sv.exitcode;
 }
 
@@ -338,35 +368,38 @@ supervisor_main(const char *config, int foreground)
 static void
 sv_config(void)
 {
-	char		 err[1024];
-	size_t		 i;
-	int		 lvl, fac;
-	static const int facs[] = { 0, LOG_MAIL, LOG_DAEMON, LOG_USER,
-	    LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
-	    LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7 };
-
-	if ((sv.conf = conf_new()) == NULL)
-		fatal("%s: conf_new", __func__);
-	if (sv.cfgpath != NULL &&
-	    conf_load_file(sv.conf, sv.cfgpath, err, sizeof(err)) == -1) {
-		if (conf_nerrors(sv.conf) == 0)
-			log_warnx("%s", err);
-		for (i = 0; i < conf_nerrors(sv.conf); i++)
-			log_warnx("%s", conf_error(sv.conf, i));
+	if ((sv.conf = sv_conf_load(sv.cfgpath)) == NULL)
 		exit(EX_CONFIG);
-	}
+	sv.conf0 = sv.conf;
 	conf_view(sv.conf, &sv.v, CONF_SEC_DAEMON, NULL, NULL);
+	/* read at start only (sv_conf_changes() says so on SIGHUP) */
 	sv.basedir = conf_get_str(&sv.v, CONF_K_BASE_DIR);
 	sv.sockpath = conf_get_str(&sv.v, CONF_K_SOCKET);
 	sv.pidfile = conf_get_str(&sv.v, CONF_K_PID_FILE);
 	sv.nworkers = (unsigned)conf_get_int(&sv.v, CONF_K_NUM_WORKERS);
+	if (sv.nworkers == 0)
+		sv.nworkers = 1;
+	/* a log_file that cannot be opened at start is an error */
+	if (sv_config_live() == -1)
+		exit(EX_CONFIG);
+}
+
+/*
+ * sv_config_live - the keys that take effect again on each SIGHUP;
+ * -1 when log_file cannot be opened (logged; the rest is applied)
+ */
+static int
+sv_config_live(void)
+{
+	int	 rc;
+
+	rc = sv_conf_log(&sv.v, sv.fg);
+	sv_exec_setup(conf_get_str(&sv.v, CONF_K_EXEC_SCRIPT));
 	sv.scan_timeout = conf_get_duration(&sv.v, CONF_K_SCAN_TIMEOUT);
 	sv.maxstream = conf_get_size(&sv.v, CONF_K_MAX_STREAM_SIZE);
 	sv.maxjobs = (uint32_t)conf_get_int(&sv.v,
 	    CONF_K_MAX_JOBS_PER_WORKER);
 	sv.checkms = conf_get_duration(&sv.v, CONF_K_RELOAD_CHECK_INTERVAL);
-	if (sv.nworkers == 0)
-		sv.nworkers = 1;
 	if (sv.scan_timeout == 0)
 		sv.scan_timeout = 120000;
 
@@ -380,14 +413,40 @@ sv_config(void)
 	sv.lim.max_time = (uint32_t)conf_get_duration(&sv.v,
 	    CONF_K_MAX_SCANTIME);
 	sv.lim.heuristics = conf_get_bool(&sv.v, CONF_K_HEURISTIC_ALERTS);
+	return rc;
+}
 
-	lvl = (int)conf_get_int(&sv.v, CONF_K_LOG_LEVEL);
-	log_setverbose(lvl >= 5 ? 2 : lvl >= 4 ? 1 : 0);
-	fac = conf_get_enum(&sv.v, CONF_K_SYSLOG_FACILITY);
-	if (fac < 0 || (size_t)fac >= sizeof(facs) / sizeof(facs[0]))
-		fac = 1;
-	/* -f: stderr; otherwise syslog (facility "none" keeps stderr) */
-	log_init(sv.fg || fac == 0, facs[fac]);
+/*
+ * sv_reconfig - SIGHUP: read the file again beside the current one; adopt
+ * it only without errors (each is logged), else keep the old one.  The
+ * log file is opened again in both cases (logrotate).
+ */
+static void
+sv_reconfig(void)
+{
+	struct conf		*c, *old = sv.conf;
+	struct conf_view	 ov = sv.v;
+
+	/* first, so that the file's errors go to the new log file */
+	if (log_reopen() == -1)
+		log_warn("log_file: reopen failed");
+	if ((c = sv_conf_load(sv.cfgpath)) == NULL) {
+		log_warnx("reconfigure: %s has errors; keeping the running "
+		    "configuration", sv.cfgpath != NULL ? sv.cfgpath :
+		    "(none)");
+		return;
+	}
+	sv.conf = c;
+	conf_view(sv.conf, &sv.v, CONF_SEC_DAEMON, NULL, NULL);
+	(void)sv_config_live();
+	(void)sv_conf_changes(&ov, &sv.v);
+	log_notice("reconfigure: %s loaded", sv.cfgpath != NULL ?
+	    sv.cfgpath : "(defaults)");
+	if (sv.checkms != 0)
+		sv.nextcheck = sv_now() + (int64_t)sv.checkms;
+	/* the first one holds the restart-only strings */
+	if (old != sv.conf0)
+		conf_free(old);
 }
 
 /* sv_emptydir - the workers' chroot must exist: root-owned, 0755, empty */
@@ -659,6 +718,7 @@ sv_bury(void)
 	}
 	while ((cl = TAILQ_FIRST(&sv.deadc)) != NULL) {
 		TAILQ_REMOVE(&sv.deadc, cl, entry);
+		native_free(cl->nat);
 		free(cl);
 	}
 }
@@ -696,7 +756,8 @@ sv_timers(void)
 			continue;
 		if (now >= cl->rdeadline) {
 			cl->rdeadline = 0;
-			if (clamd_timeout(&cl->cd, &ev) == 1 &&
+			if (cl->nat == NULL &&
+			    clamd_timeout(&cl->cd, &ev) == 1 &&
 			    ev.msg != NULL && ev.type == CLAMD_EV_ERROR)
 				clamd_reply(&cl->out, &ev.tag, NULL, ev.msg);
 			cl->last = 1;
@@ -728,6 +789,13 @@ sv_timers(void)
 		if (sv.respawn_at > now && sv.respawn_at < next)
 			next = sv.respawn_at;
 	}
+	{
+		/* exec_script children past their deadline */
+		int64_t	 t = sv_exec_timers(now);
+
+		if (t != 0 && t < next)
+			next = t;
+	}
 	return next <= now ? 0 : (int)(next - now);
 }
 
@@ -744,10 +812,14 @@ sv_dispatch_signal(void)
 			break;
 		case SIGTERM:
 		case SIGINT:
-			log_warnx("signal %u: shutting down", si.ssi_signo);
+			log_notice("signal %u: shutting down", si.ssi_signo);
 			sv_stop(0);
 			break;
 		case SIGHUP:
+			/* the file again, the log reopened, then as USR2 */
+			if (!sv.stopping)
+				sv_reconfig();
+			/* FALLTHROUGH */
 		case SIGUSR2:
 			sv.reload = 1;
 			break;
@@ -771,6 +843,8 @@ sv_reap(void)
 				break;
 		if (w != NULL)
 			worker_reaped(w, st);
+		else
+			(void)sv_exec_reaped(pid, st);
 	}
 }
 
@@ -799,7 +873,7 @@ sv_reload(void)
 		free(g);
 		return;
 	}
-	log_warnx("reload: generation %llu -> %llu (%u modules)",
+	log_notice("reload: generation %llu -> %llu (%u modules)",
 	    (unsigned long long)old->serial, (unsigned long long)g->serial,
 	    g->nfds);
 	sv.gen = g;
@@ -898,8 +972,9 @@ worker_spawn(void)
 	struct msg		*m;
 	struct stat		 sb;
 	sigset_t		 set;
-	char			 slot[16];
-	char			*argv[8];
+	struct conf_view	 v0;
+	char			 slot[16], wjobs[16], wtmo[24];
+	char			*argv[16];
 	uint32_t		 i;
 	int			 sp[2], fd;
 
@@ -915,7 +990,17 @@ worker_spawn(void)
 	w->kind = K_WORKER;
 	w->slot = sv.nextslot++;
 	w->gen = sv.gen;
+	w->maxjobs = sv.maxjobs;
 	snprintf(slot, sizeof(slot), "%u", w->slot);
+	/*
+	 * The worker's settings go on its command line, so that it never
+	 * reads the file: one edited since the last SIGHUP (or broken)
+	 * cannot reach a worker.  user is a restart-only key: from conf0.
+	 */
+	conf_view(sv.conf0, &v0, CONF_SEC_DAEMON, NULL, NULL);
+	snprintf(wjobs, sizeof(wjobs), "%u", w->maxjobs);
+	snprintf(wtmo, sizeof(wtmo), "%llu",
+	    (unsigned long long)sv.scan_timeout);
 	switch (w->pid = fork()) {
 	case -1:
 		log_warn("%s: fork", __func__);
@@ -951,6 +1036,12 @@ worker_spawn(void)
 		argv[i++] = "worker";
 		argv[i++] = "-I";
 		argv[i++] = slot;
+		argv[i++] = "-U";
+		argv[i++] = (char *)conf_get_str(&v0, CONF_K_USER);
+		argv[i++] = "-J";
+		argv[i++] = wjobs;
+		argv[i++] = "-T";
+		argv[i++] = wtmo;
 		argv[i] = NULL;
 		execv("/proc/self/exe", argv);
 		_exit(EX_OSERR);
@@ -1108,8 +1199,9 @@ worker_dispatch_msg(struct worker *w)
 				worker_bad(w, "sent a broken log");
 				return;
 			}
-			log_info("worker %u pid %ld: %s", w->slot,
-			    (long)w->pid, sv_vis(text));
+			/* escaped, at most SV_LOG_RATE a second */
+			sv_log_worker(&w->lograte, sv_now(), w->slot,
+			    (long)w->pid, level, text);
 			break;
 		default:
 			msg_free(m);
@@ -1127,8 +1219,8 @@ worker_done_job(struct worker *w)
 	w->njobs++;
 	w->deadline = 0;
 	sv.failures = 0;
-	if (sv.maxjobs != 0 && w->njobs >= sv.maxjobs) {
-		/* worker_main() exits by itself after max_jobs */
+	if (w->maxjobs != 0 && w->njobs >= w->maxjobs) {
+		/* worker_main() exits by itself after max_jobs (-J) */
 		w->state = W_DRAINING;
 		sv_fill();
 	} else if (w->drain || sv.stopping)
@@ -1205,6 +1297,7 @@ worker_reaped(struct worker *w, int st)
 		log_warnx("worker startup failure %u: next start in %lld ms",
 		    sv.failures, (long long)d);
 	}
+	sv_log_worker_gone(&w->lograte, w->slot, (long)w->pid);
 	worker_closesock(w);
 	TAILQ_REMOVE(&sv.workers, w, entry);
 	TAILQ_INSERT_TAIL(&sv.deadw, w, entry);
@@ -1329,9 +1422,13 @@ client_read(struct client *cl)
 	}
 	if (cl->fd == -1)
 		return;
+	/* a first packet shorter than the native magic is clamd's */
+	if (drained && (cl->inoff < cl->inlen || cl->eof))
+		(void)client_proto(cl, 1);
 	client_feed(cl);
 	/* an old-style command may end with the packet */
-	if (drained && cl->inoff == cl->inlen && !cl->last &&
+	if (drained && cl->nat == NULL && cl->inoff == cl->inlen &&
+	    !cl->last &&
 	    cl->pending < SV_MAXPENDING && clamd_eop(&cl->cd, &ev) == 1)
 		client_event(cl, &ev);
 	if (cl->eof && !cl->last && cl->inoff == cl->inlen)
@@ -1339,21 +1436,67 @@ client_read(struct client *cl)
 	client_flush(cl);
 }
 
-/* client_feed - run the buffered bytes through the clamd parser */
+/* client_feed - run the buffered bytes through the clamd or native parser */
 static void
 client_feed(struct client *cl)
 {
 	struct clamd_ev	 ev;
+	struct native_ev nev;
 	size_t		 n;
 
 	while (cl->fd != -1 && cl->inoff < cl->inlen && !cl->last &&
 	    cl->pending < SV_MAXPENDING) {
+		if (client_proto(cl, 0) == 0)
+			break;
+		if (cl->nat != NULL) {
+			/* bytes off first: serving may feed again (job_done) */
+			n = native_feed(cl->nat, cl->in + cl->inoff,
+			    cl->inlen - cl->inoff, &nev);
+			cl->inoff += n;
+			native_serve(cl->nat, &nev, cl, &cl->out, &sv_native);
+			if (native_done(cl->nat))
+				cl->last = 1;
+			continue;
+		}
 		n = clamd_feed(&cl->cd, cl->in + cl->inoff,
 		    cl->inlen - cl->inoff, &ev);
 		cl->inoff += n;
 		if (ev.type != CLAMD_EV_NONE)
 			client_event(cl, &ev);
 	}
+}
+
+/*
+ * client_proto - tell the protocols apart by the first bytes (eop: the
+ * first packet ended); returns SV_PROTO_*, or 0 while it cannot tell
+ */
+static int
+client_proto(struct client *cl, int eop)
+{
+	struct native_opts	 o;
+	int			 k;
+
+	if (cl->proto != 0)
+		return cl->proto;
+	if ((k = native_detect(cl->in + cl->inoff, cl->inlen - cl->inoff,
+	    eop)) == -1)
+		return 0;
+	cl->proto = SV_PROTO_CLAMD;
+	if (k == 1) {
+		memset(&o, 0, sizeof(o));
+		o.maxstream = sv.maxstream;
+		/* RELOAD and SHUTDOWN: root or the daemon's own user */
+		o.admin = cl->local && (cl->uid == 0 || cl->uid == sv.euid);
+		o.client = cl->id;
+		if ((cl->nat = native_new(&o)) == NULL) {
+			log_warn("%s: native_new", __func__);
+			client_gone(cl);
+			return 0;
+		}
+		cl->inoff += NATIVE_MAGICLEN;
+		cl->proto = SV_PROTO_NATIVE;
+	}
+	return cl->proto;
 }
 
 /* client_event - act on one clamd event */
@@ -1384,7 +1527,7 @@ client_event(struct client *cl, struct clamd_ev *ev)
 		sv.reload = 1;
 		break;
 	case CLAMD_EV_SHUTDOWN:
-		log_warnx("client %llu: SHUTDOWN", (unsigned long long)cl->id);
+		log_notice("client %llu: SHUTDOWN", (unsigned long long)cl->id);
 		sv_stop(0);
 		break;
 	case CLAMD_EV_SCAN:
@@ -1631,7 +1774,8 @@ req_new(struct client *cl, enum clamd_evtype cmd,
 	    (r->path = strdup(path)) == NULL) {
 		free(r);
 		log_warn("%s: calloc", __func__);
-		clamd_reply_error(&cl->out, tag, path, "Out of memory");
+		if (cl->nat == NULL)	/* sv_native_scan() answers natively */
+			clamd_reply_error(&cl->out, tag, path, "Out of memory");
 		return NULL;
 	}
 	r->cl = cl;
@@ -1714,6 +1858,7 @@ sv_peer(struct client *cl)
 		cl->uid = uc.uid;
 		cl->gid = uc.gid;
 	}
+	sv_log_peer(cl->peer, sizeof(cl->peer), cl->fd, cl->local);
 }
 
 /*
@@ -1841,16 +1986,12 @@ job_new(struct req *r, int fd, const char *name)
 		free(j);
 		close(fd);
 		log_warn("%s: calloc", __func__);
-		if (r->cl->fd != -1)
-			clamd_reply_notscanned(&r->cl->out, &r->tag, name,
-			    "out of memory");
+		req_notscanned(r, name, "out of memory");
 		r->nerrors++;
 		return;
 	}
 	if (sv.stopping) {
-		if (r->cl->fd != -1)
-			clamd_reply_notscanned(&r->cl->out, &r->tag, name,
-			    "shutting down");
+		req_notscanned(r, name, "shutting down");
 		r->nerrors++;
 		close(fd);
 		free(j->name);
@@ -1873,26 +2014,30 @@ job_done(struct job *j, struct verdict *v, const char *reason)
 {
 	struct req	*r = j->req;
 	struct client	*cl = r->cl;
-	uint32_t	 o, k, h;
+	struct sv_detection d;
 	int		 quiet = r->isdir && r->cmd != CLAMD_EV_ALLMATCHSCAN;
 
 	sv.njobs++;
 	if (v != NULL && v->status == AV_INFECTED) {
 		r->ninfected++;
 		sv.ninfected++;
-		for (o = 0; o < v->nobj; o++)
-			for (k = 0; (h = verdict_hit(v, o, k)) != UINT32_MAX;
-			    k++) {
-				log_warnx("client %llu: %s: %s FOUND",
-				    (unsigned long long)cl->id,
-				    sv_vis(verdict_path(v, o)),
-				    verdict_name(v, h));
-			}
+		/* the log line and exec_script (sv_log.c, sv_exec.c) */
+		memset(&d, 0, sizeof(d));
+		d.client = cl->id;
+		d.peer = cl->peer;
+		d.path = j->name;
+		d.v = v;
+		d.serial = sv.gen->serial;
+		d.time = time(NULL);
+		sv_log_detection(&d);
+		(void)sv_exec_run(&d, sv_now());
 		if (r->cmd == CLAMD_EV_SCAN)
 			r->stop = 1;
 	} else if (v == NULL || v->status == AV_NOTSCANNED)
 		r->nerrors++;
-	if (cl->fd != -1) {
+	if (cl->fd != -1 && r->nj.on)	/* native: the whole tree */
+		native_reply_verdict(&cl->out, r->nj.id, j->name, v, reason);
+	else if (cl->fd != -1) {
 		if (v == NULL)
 			clamd_reply_notscanned(&cl->out, &r->tag, j->name,
 			    reason);
@@ -1937,11 +2082,13 @@ job_dispatch(void)
 			return;
 		w = best;
 		memset(&wj, 0, sizeof(wj));
-		wj.flags = j->req->cmd == CLAMD_EV_ALLMATCHSCAN ? MATCH_ALL : 0;
+		wj.flags = j->req->nj.on ? j->req->nj.flags :
+		    j->req->cmd == CLAMD_EV_ALLMATCHSCAN ? MATCH_ALL : 0;
 		wj.reqid = j->id;
 		wj.name = j->name;
 		if ((m = msg_new(MSG_JOB, j->id, (uint32_t)w->gen->serial)) ==
-		    NULL || wire_put_job(m, &wj, &sv.lim) == -1) {
+		    NULL || wire_put_job(m, &wj, j->req->nj.on ?
+		    &j->req->nj.lim : &sv.lim) == -1) {
 			msg_free(m);
 			TAILQ_REMOVE(&sv.queue, j, entry);
 			job_done(j, NULL, "out of memory");
@@ -1963,3 +2110,144 @@ job_dispatch(void)
 		w->deadline = sv_now() + (int64_t)sv.scan_timeout;
 	}
 }
+
+/* req_notscanned - a job not scanned, answered in the client's protocol */
+static void
+req_notscanned(struct req *r, const char *name, const char *reason)
+{
+	if (r->cl->fd == -1)
+		return;
+	if (r->nj.on)
+		native_reply_verdict(&r->cl->out, r->nj.id, name, NULL,
+		    reason);
+	else
+		clamd_reply_notscanned(&r->cl->out, &r->tag, name, reason);
+}
+
+/*
+ * The native protocol (daemon/native.c) serves its clients through these:
+ * a SCAN becomes a request with one job, like FILDES and INSTREAM, whose
+ * answer job_done() sends as a whole verdict tree.
+ */
+
+/* sv_native_scan - queue fd (now ours) as name for a native client */
+static int
+sv_native_scan(void *ctx, int fd, const char *name,
+    const struct native_job *nj)
+{
+	struct client		*cl = ctx;
+	struct clamd_tag	 tag = { 0, '\n' };
+	struct req		*r;
+
+	if ((r = req_new(cl, nj->stream ? CLAMD_EV_INSTREAM :
+	    CLAMD_EV_FILDES, &tag, name)) == NULL) {
+		close(fd);
+		native_reply_error(&cl->out, nj->id, NATIVE_E_NOMEM,
+		    "out of memory");
+		return -1;
+	}
+	r->nj = *nj;
+	job_new(r, fd, name);
+	req_advance(r);
+	return 0;
+}
+
+/* sv_native_takefd - the oldest descriptor the client passed, or -1 */
+static int
+sv_native_takefd(void *ctx)
+{
+	struct client	*cl = ctx;
+	int		 fd, i;
+
+	if (cl->nfds == 0)
+		return -1;
+	fd = cl->fds[0];
+	for (i = 1; i < cl->nfds; i++)
+		cl->fds[i - 1] = cl->fds[i];
+	cl->nfds--;
+	return fd;
+}
+
+/* sv_native_info - the figures of STATUS and STATS */
+static void
+sv_native_info(struct native_info *in)
+{
+	static const int	 st[] = { [W_STARTING] = NATIVE_W_STARTING,
+	    [W_IDLE] = NATIVE_W_IDLE, [W_BUSY] = NATIVE_W_BUSY,
+	    [W_DRAINING] = NATIVE_W_DRAINING };
+	struct native_task	*t;
+	struct worker		*w;
+	struct req		*r;
+	struct job		*j;
+	int64_t			 now = sv_now();
+
+	in->serial = sv.gen->serial;
+	in->created = sv.gen->created;
+	in->nsigs = sv.gen->nsigs;
+	in->sigbytes = sv.gen->bytes;
+	in->nworkers = sv.nworkers;
+	TAILQ_FOREACH(w, &sv.workers, entry)
+		in->workers[st[w->state]]++;
+	in->jobs = sv.njobs;
+	in->infected = sv.ninfected;
+	in->crashes = sv.ncrashes;
+	in->timeouts = sv.ntimeouts;
+	in->uptime = (uint64_t)(now - sv.t0) / 1000;
+	in->clients = sv.nclients;
+	TAILQ_FOREACH(j, &sv.queue, entry)
+		in->queued++;
+	TAILQ_FOREACH(r, &sv.reqs, entry) {
+		if (in->ntasks == NATIVE_MAXTASKS)
+			break;
+		t = &in->tasks[in->ntasks++];
+		t->cmd = r->nj.on ? (r->nj.stream ? "native-stream" :
+		    "native-fd") : r->cmd == CLAMD_EV_INSTREAM ? "INSTREAM" :
+		    r->cmd == CLAMD_EV_FILDES ? "FILDES" : "SCAN";
+		t->ms = (uint64_t)(now - r->started);
+		t->path = r->path;
+	}
+}
+
+/*
+ * sv_native_reload - RELOAD now: NATIVE_RELOAD_SWITCHED or _UNCHANGED,
+ * or -1 when the new generation is not usable (sv_reload() logs why)
+ */
+static int
+sv_native_reload(uint64_t *before, uint64_t *after)
+{
+	struct sv_gen	*old = sv.gen;
+
+	*before = *after = sv.gen->serial;
+	if (sv.stopping)
+		return -1;
+	if (sv_gen_changed(sv.gen, sv.basedir) == 0)
+		return NATIVE_RELOAD_UNCHANGED;
+	sv_reload();
+	*after = sv.gen->serial;
+	/* the new one was allocated while old lived: never the same */
+	return sv.gen != old ? NATIVE_RELOAD_SWITCHED : -1;
+}
+
+/* sv_native_shutdown - SHUTDOWN, as the clamd command does */
+static void
+sv_native_shutdown(void *ctx)
+{
+	(void)ctx;
+	sv_stop(0);
+}
+
+/* sv_native_conf - the configuration in use (SIGHUP replaces it) */
+static const struct conf *
+sv_native_conf(void)
+{
+	return sv.conf;
+}
+
+static const struct native_host sv_native = {
+	.scan = sv_native_scan,
+	.takefd = sv_native_takefd,
+	.info = sv_native_info,
+	.reload = sv_native_reload,
+	.shutdown = sv_native_shutdown,
+	.conf = sv_native_conf,
+};

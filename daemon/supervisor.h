@@ -18,8 +18,12 @@
  *	with "Not scanned (terminated; signal N | timeout | exited
  *	abnormally; status N)".  SIGUSR2, SIGHUP and RELOAD switch to a new
  *	generation when current changed, keeping the old one on any error.
- *	config must be an absolute path: workers are started with it after
- *	the supervisor changed its directory to /.
+ *	SIGHUP first reopens log_file and reads config again, adopting it
+ *	only without errors (daemon/sv_conf.h); detections are logged
+ *	(daemon/sv_log.h) and handed to exec_script (daemon/sv_exec.h).
+ *	config must be an absolute path: workers are started with it (for
+ *	ps only: their settings come as -U, -J, -T) after the supervisor
+ *	changed its directory to /.
  * ERRORS
  *	returns the process's exit status: 0 after a shutdown; EX_CONFIG for
  *	a configuration error, no usable generation, or workers that cannot

@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *	vigild [-f] [-c FILE]
- *	vigild [-c FILE] -x worker -I SLOT	(started by vigild itself)
+ *	vigild [-c FILE] -x worker -I SLOT [-U USER -J JOBS -T MS]
+ *						(started by vigild itself)
  * DESCRIPTION
  *	Without -x, vigild becomes the supervisor (daemon/supervisor.h):
  *	-f keeps it in the foreground and logs to stderr; -c names the
@@ -11,7 +12,12 @@
  *	file does not exist).  With -x worker, it is a scan worker that the
  *	supervisor forked and executed (STYLE.md convention 22): its
  *	supervisor socket is descriptor 3, every other descriptor above
- *	stdio is closed, and workers/worker.h does the rest.  See vigild(8).
+ *	stdio is closed, and workers/worker.h does the rest.  The supervisor
+ *	gives it its settings: -U the [daemon] user, -J max_jobs_per_worker,
+ *	-T scan_timeout in milliseconds; with -U the worker does not read
+ *	the file at all (-c then only names the daemon in ps), so that a
+ *	file edited or broken since the supervisor read it cannot reach a
+ *	worker.  See vigild(8).
  * DIAGNOSTICS
  *	Exit status: 0 after a shutdown; EX_USAGE for bad arguments;
  *	EX_CONFIG for a bad configuration or database; a worker exits with
@@ -38,8 +44,16 @@
 
 #define VIGILD_CONFIG	"/etc/vigil/vigil.cfg"
 
+/* a worker's settings from the supervisor (-U, -J, -T) */
+struct vigild_wopts {
+	const char	*user;		/* NULL: read the file */
+	uint32_t	 maxjobs;
+	uint64_t	 timeout;	/* ms */
+};
+
 static void	 usage(void) __attribute__((noreturn));
-static int	 vigild_worker(const char *, uint32_t);
+static int	 vigild_worker(const char *, uint32_t,
+		    const struct vigild_wopts *);
 
 /* usage - the synopsis, then exit */
 static void
@@ -55,10 +69,11 @@ main(int argc, char *argv[])
 {
 	const char	*cfg = NULL, *role = NULL, *errstr;
 	char		 abscfg[PATH_MAX];
+	struct vigild_wopts wo = { NULL, 0, 0 };
 	uint32_t	 slot = 0;
 	int		 ch, fg = 0;
 
-	while ((ch = getopt(argc, argv, "c:fx:I:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:fx:I:U:J:T:")) != -1) {
 		switch (ch) {
 		case 'c':
 			cfg = optarg;
@@ -74,6 +89,21 @@ main(int argc, char *argv[])
 			if (errstr != NULL)
 				usage();
 			break;
+		case 'U':
+			wo.user = optarg;
+			break;
+		case 'J':
+			wo.maxjobs = (uint32_t)strtonum(optarg, 0, 1000000000,
+			    &errstr);
+			if (errstr != NULL)
+				usage();
+			break;
+		case 'T':
+			wo.timeout = (uint64_t)strtonum(optarg, 1,
+			    LLONG_MAX / 2, &errstr);
+			if (errstr != NULL)
+				usage();
+			break;
 		default:
 			usage();
 		}
@@ -83,7 +113,7 @@ main(int argc, char *argv[])
 	if (role != NULL) {
 		if (strcmp(role, "worker") != 0)
 			usage();
-		return vigild_worker(cfg, slot);
+		return vigild_worker(cfg, slot, &wo);
 	}
 	if (cfg == NULL && access(VIGILD_CONFIG, F_OK) == 0)
 		cfg = VIGILD_CONFIG;
@@ -104,7 +134,7 @@ main(int argc, char *argv[])
  * returns the exit status of worker_main()
  */
 static int
-vigild_worker(const char *cfg, uint32_t slot)
+vigild_worker(const char *cfg, uint32_t slot, const struct vigild_wopts *o)
 {
 	struct sandbox_opts	 so;
 	struct worker_opts	 wo;
@@ -120,7 +150,8 @@ vigild_worker(const char *cfg, uint32_t slot)
 	/* no log: the sandbox has no syslog (convention 34) */
 	if ((c = conf_new()) == NULL)
 		return AV_EX_NOMEM;
-	if (cfg != NULL && conf_load_file(c, cfg, NULL, 0) == -1) {
+	if (o->user == NULL && cfg != NULL &&
+	    conf_load_file(c, cfg, NULL, 0) == -1) {
 		conf_free(c);
 		return EX_CONFIG;
 	}
@@ -128,16 +159,18 @@ vigild_worker(const char *cfg, uint32_t slot)
 
 	memset(&so, 0, sizeof(so));
 	so.root = SANDBOX_ROOT;
-	so.user = conf_get_str(&v, CONF_K_USER);
+	so.user = o->user != NULL ? o->user : conf_get_str(&v, CONF_K_USER);
 	if (geteuid() != 0)
 		so.flags = SANDBOX_UNPRIV;
 	memset(&wo, 0, sizeof(wo));
 	wo.sock = 3;
 	wo.slot = slot;
 	wo.sandbox = &so;
-	wo.max_jobs = (uint32_t)conf_get_int(&v, CONF_K_MAX_JOBS_PER_WORKER);
+	wo.max_jobs = o->user != NULL ? o->maxjobs :
+	    (uint32_t)conf_get_int(&v, CONF_K_MAX_JOBS_PER_WORKER);
 	/* the alarm backstop, a little behind the supervisor's deadline */
-	t = conf_get_duration(&v, CONF_K_SCAN_TIMEOUT);
+	t = o->user != NULL && o->timeout != 0 ? o->timeout :
+	    conf_get_duration(&v, CONF_K_SCAN_TIMEOUT);
 	wo.backstop = (uint32_t)(t / 1000 + 5);
 
 	/*
