@@ -37,8 +37,12 @@
 #include "util/path.h"
 #include "av/averr.h"
 #include "av/exitcodes.h"
+#include "conf/conf.h"
 #include "shm/gen.h"
 #include "workers/pipeline.h"
+
+#define SC_CONFIG	"/etc/vigil/vigil.cfg"
+#define SC_SET(c)	(1U << ((c) - 'A'))	/* an option letter */
 
 struct scan {
 	struct pipeline		*pl;
@@ -63,6 +67,8 @@ static void	 scan_path(struct scan *, const char *, int);
 static void	 scan_list(struct scan *, const char *);
 static void	 scan_report(struct scan *);
 static uint64_t	 parse_size(const char *, const char *);
+static void	 scan_config(const char *, struct scan_limits *, unsigned,
+		    const char **);
 int		 scan_main(int, char **);
 
 /* usage - how to call us */
@@ -70,8 +76,8 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: vigil-scan --db MODULE|DIR [-rv] [--quiet] [--all-match] "
-	    "[--no-summary]\n"
+	    "usage: vigil-scan [-c FILE] [--db MODULE|DIR] [-rv] [--quiet] "
+	    "[--all-match] [--no-summary]\n"
 	    "                  [--stats] [--heuristic-alerts] "
 	    "[--max-recursion N] [--max-files N]\n"
 	    "                  [--max-filesize SIZE] [--max-scansize SIZE] "
@@ -265,11 +271,58 @@ scan_list(struct scan *s, const char *list)
 		fclose(f);
 }
 
+/*
+ * scan_config - the [scan] section of vigil.cfg (file, or the default
+ * file when it exists): limits not given as options, and base_dir as the
+ * database when --db is not given.  A bad file is fatal, with file:line.
+ */
+static void
+scan_config(const char *file, struct scan_limits *lim, unsigned set,
+    const char **db)
+{
+	static struct conf	*c;
+	struct conf_view	 v;
+	char			 err[512];
+
+	if (file == NULL) {
+		if (access(SC_CONFIG, F_OK) == -1)
+			return;
+		file = SC_CONFIG;
+	}
+	if ((c = conf_new()) == NULL)
+		fatal("conf_new");
+	if (conf_load_file(c, file, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		exit(AV_EXIT_ERROR);
+	}
+	if (conf_view(c, &v, CONF_SEC_SCAN, NULL, NULL) == -1)
+		fatal("conf_view");
+	if (!(set & SC_SET('R')))
+		lim->max_depth = (uint32_t)conf_get_int(&v,
+		    CONF_K_MAX_RECURSION);
+	if (!(set & SC_SET('F')))
+		lim->max_files = (uint32_t)conf_get_int(&v, CONF_K_MAX_FILES);
+	if (!(set & SC_SET('S')))
+		lim->max_filesize = conf_get_size(&v, CONF_K_MAX_FILESIZE);
+	if (!(set & SC_SET('Z')))
+		lim->max_scansize = conf_get_size(&v, CONF_K_MAX_SCANSIZE);
+	if (!(set & SC_SET('X')))
+		lim->max_ratio = (uint32_t)conf_get_int(&v, CONF_K_MAX_RATIO);
+	if (!(set & SC_SET('M')))
+		lim->max_time = (uint32_t)conf_get_duration(&v,
+		    CONF_K_MAX_SCANTIME);
+	if (!(set & SC_SET('H')))
+		lim->heuristics = conf_get_bool(&v, CONF_K_HEURISTIC_ALERTS);
+	if (*db == NULL)
+		*db = conf_get_str(&v, CONF_K_BASE_DIR);
+}
+
 /* scan_main - the program */
 int
 scan_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -291,7 +344,8 @@ scan_main(int argc, char **argv)
 	const char	*errstr;
 	struct scan	 s;
 	struct gen	 g;
-	const char	*db = NULL, *list = NULL;
+	const char	*db = NULL, *list = NULL, *cfg = NULL;
+	unsigned	 set = 0;		/* limits given as options */
 	double		 t0, t1, t2;
 	uint64_t	 nsigs = 0;
 	size_t		 i;
@@ -301,9 +355,12 @@ scan_main(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	scan_limits_default(&s.lim);
 	verdict_init(&s.v);
-	while ((ch = getopt_long(argc, argv, "d:vqaf:rh", longopts, NULL))
+	while ((ch = getopt_long(argc, argv, "c:d:vqaf:rh", longopts, NULL))
 	    != -1) {
 		switch (ch) {
+		case 'c':
+			cfg = optarg;
+			break;
 		case 'd':
 			db = optarg;
 			break;
@@ -329,34 +386,41 @@ scan_main(int argc, char **argv)
 		case 'r':
 			break;		/* directories are always walked */
 		case 'H':
+			set |= SC_SET('H');
 			s.lim.heuristics = 1;
 			break;
 		case 'R':
+			set |= SC_SET('R');
 			s.lim.max_depth = strtonum(optarg, 0, 1000, &errstr);
 			if (errstr != NULL)
 				fatalx("--max-recursion %s: %s", optarg, errstr);
 			break;
 		case 'F':
+			set |= SC_SET('F');
 			s.lim.max_files = strtonum(optarg, 0, UINT32_MAX,
 			    &errstr);
 			if (errstr != NULL)
 				fatalx("--max-files %s: %s", optarg, errstr);
 			break;
 		case 'S':
+			set |= SC_SET('S');
 			s.lim.max_filesize = parse_size("--max-filesize",
 			    optarg);
 			break;
 		case 'Z':
+			set |= SC_SET('Z');
 			s.lim.max_scansize = parse_size("--max-scansize",
 			    optarg);
 			break;
 		case 'X':
+			set |= SC_SET('X');
 			s.lim.max_ratio = strtonum(optarg, 0, UINT32_MAX,
 			    &errstr);
 			if (errstr != NULL)
 				fatalx("--max-ratio %s: %s", optarg, errstr);
 			break;
 		case 'M':
+			set |= SC_SET('M');
 			s.lim.max_time = strtonum(optarg, 0, UINT32_MAX,
 			    &errstr);
 			if (errstr != NULL)
@@ -368,6 +432,7 @@ scan_main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	scan_config(cfg, &s.lim, set, &db);
 	if (db == NULL) {
 		log_warnx("the daemon mode needs vigild; use --db MODULE|DIR");
 		usage();

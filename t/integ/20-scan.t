@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vigil-scan --db: output lines, exit codes, summary, trees, errors
 . "$(dirname "$0")/tap.sh"
-plan 22
+plan 26
 
 C=$BIN/vigil-compile
 S=$BIN/vigil-scan
@@ -75,3 +75,21 @@ printf 'X' | dd of=bad.vmod bs=1 seek=2000 conv=notrunc 2>/dev/null
 err=$($S --db bad.vmod tree/clean.txt 2>&1); rc=$?
 is "a corrupted module is refused (exit 2)" "$rc" 2
 like "with its reason" "$err" "bad.vmod: module checksum mismatch"
+
+# -c FILE: the [scan] section of vigil.cfg; options win over it
+$C -q --install base "$VIGIL_TOP"/signatures/default
+{ head -c 3000 /dev/zero; printf 'VIGIL-TEST-SIGNATURE: this is not a virus'; } \
+    > late.bin
+printf '[global]\nbase_dir = %s/base\n[scan]\nmax_filesize = 1K\n' "$TMP" \
+    > scan.cfg
+out=$($S -c scan.cfg --no-summary late.bin); rc=$?
+is "-c: base_dir is the database, [scan] max_filesize applies" "$rc:$out" \
+    "0:late.bin: limit: file size NOT SCANNED"
+out=$($S -c scan.cfg --max-filesize 1M --no-summary late.bin); rc=$?
+is "-c: an option wins over the file" "$rc:$out" \
+    "1:late.bin: Vigil.Test.Signature FOUND"
+printf '[global]\nbase_dir = %s/base\n[scan]\nmax_filesize = lots\n' "$TMP" \
+    > bad.cfg
+err=$($S -c bad.cfg late.bin 2>&1); rc=$?
+is "-c: a bad value is fatal (exit 2)" "$rc" 2
+like "-c: with file:line" "$err" "bad.cfg:4: "
