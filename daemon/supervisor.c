@@ -69,7 +69,6 @@
 #define SV_MAXPENDING	32		/* requests of one client at once */
 #define SV_MAXOUT	(4U << 20)	/* unread replies: drop the client */
 #define SV_MAXCLIENTS	4096
-#define SV_MAXDIRFILES	1000000		/* files of one directory scan */
 #define SV_BACKOFF_MS	100		/* first respawn delay, doubled */
 #define SV_BACKOFF_MAX	30000
 
@@ -143,8 +142,7 @@ struct req {
 	struct clamd_tag	 tag;
 	char			*path;		/* as the client named it */
 	int			 isdir;
-	char			**files;
-	size_t			 nfiles, next;
+	FTS			*fts;		/* the walk, read as needed */
 	unsigned		 inflight, ninfected, nerrors;
 	int			 stop;		/* SCAN: first hit ends it */
 	int64_t			 started;
@@ -275,6 +273,7 @@ static void	 req_path(struct client *, struct clamd_ev *);
 static void	 req_advance(struct req *);
 static void	 req_free(struct req *);
 static int	 req_walk(struct req *);
+static char	*req_nextfile(struct req *);
 static void	 sv_peer(struct client *);
 static void	 sv_as(const struct client *, int);
 static void	 job_new(struct req *, int, const char *);
@@ -1881,47 +1880,50 @@ sv_as(const struct client *cl, int on)
 	}
 }
 
-/* req_walk - the regular files under r->path, symlinks not followed */
+/*
+ * req_walk - start walking r->path (symlinks not followed); its files are
+ * read one at a time as workers are free (req_nextfile), so that a big
+ * tree neither fills memory nor holds up the event loop: 0, or -1
+ */
 static int
 req_walk(struct req *r)
 {
-	char		*argv[2] = { r->path, NULL };
-	char		**nf;
-	FTSENT		*e;
-	FTS		*fts;
-	size_t		 cap = 0;
-	int		 serr = 0;
+	char	*argv[2] = { r->path, NULL };
 
-	if ((fts = fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR, NULL)) == NULL)
-		return -1;
-	while ((e = fts_read(fts)) != NULL) {
-		if (e->fts_info != FTS_F)
-			continue;
-		if (r->nfiles == SV_MAXDIRFILES) {
-			serr = E2BIG;
-			break;
-		}
-		if (r->nfiles == cap) {
-			cap = cap == 0 ? 64 : cap * 2;
-			if ((nf = reallocarray(r->files, cap,
-			    sizeof(*nf))) == NULL) {
-				serr = errno;
-				break;
+	r->fts = fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
+	return r->fts == NULL ? -1 : 0;
+}
+
+/*
+ * req_nextfile - the next regular file of a directory request, read with
+ * the client's identity; NULL at the end of the walk (or when memory ran
+ * out, said as an error); the caller frees it
+ */
+static char *
+req_nextfile(struct req *r)
+{
+	FTSENT	*e;
+	char	*f = NULL;
+
+	if (r->fts == NULL)
+		return NULL;
+	sv_as(r->cl, 1);
+	while ((e = fts_read(r->fts)) != NULL)
+		if (e->fts_info == FTS_F) {
+			if ((f = strdup(e->fts_path)) == NULL) {
+				r->nerrors++;
+				if (r->cl->fd != -1)
+					clamd_reply_error(&r->cl->out, &r->tag,
+					    r->path, "Out of memory.");
 			}
-			r->files = nf;
-		}
-		if ((r->files[r->nfiles] = strdup(e->fts_path)) == NULL) {
-			serr = errno;
 			break;
 		}
-		r->nfiles++;
+	sv_as(r->cl, 0);
+	if (f == NULL) {
+		fts_close(r->fts);
+		r->fts = NULL;
 	}
-	fts_close(fts);
-	if (serr != 0) {
-		errno = serr;
-		return -1;
-	}
-	return 0;
+	return f;
 }
 
 /* req_advance - start what the request may start now; finish it */
@@ -1929,14 +1931,16 @@ static void
 req_advance(struct req *r)
 {
 	struct client	*cl = r->cl;
-	const char	*f;
+	char		*f;
 	char		 msg[256];
 	unsigned	 par;
 	int		 fd;
 
+	if (cl->fd == -1)
+		r->stop = 1;	/* nobody to tell: walk no further */
 	par = r->cmd == CLAMD_EV_MULTISCAN ? sv.nworkers : 1;
-	while (!r->stop && r->next < r->nfiles && r->inflight < par) {
-		f = r->files[r->next++];
+	while (!r->stop && r->inflight < par &&
+	    (f = req_nextfile(r)) != NULL) {
 		sv_as(cl, 1);
 		fd = open(f, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
 		    O_NOFOLLOW);
@@ -1947,11 +1951,13 @@ req_advance(struct req *r)
 			if (cl->fd != -1)
 				clamd_reply_error(&cl->out, &r->tag, f, msg);
 			r->nerrors++;
+			free(f);
 			continue;
 		}
 		job_new(r, fd, f);
+		free(f);
 	}
-	if (r->inflight != 0 || (!r->stop && r->next < r->nfiles))
+	if (r->inflight != 0 || (!r->stop && r->fts != NULL))
 		return;
 	if (r->isdir && cl->fd != -1)
 		clamd_reply_dirend(&cl->out, &r->tag, r->path, r->ninfected,
@@ -1964,13 +1970,10 @@ req_advance(struct req *r)
 static void
 req_free(struct req *r)
 {
-	size_t	 i;
-
 	TAILQ_REMOVE(&sv.reqs, r, entry);
 	r->cl->pending--;
-	for (i = 0; i < r->nfiles; i++)
-		free(r->files[i]);
-	free(r->files);
+	if (r->fts != NULL)
+		fts_close(r->fts);
 	free(r->path);
 	free(r);
 }

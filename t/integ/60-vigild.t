@@ -166,6 +166,13 @@ is "clamav-testfiles: 24 detections through INSTREAM (archives, mail)" \
 }"
 
 # --- the sandbox ------------------------------------------------------------
+# workers recycle every 25 jobs: look at one that is ready, not one that
+# is still starting (before its sandbox, by design)
+for i in $(seq 100); do
+	$BIN/vigilctl -s "$SOCK" status 2>/dev/null |
+	    grep -q 'starting 0, idle 2,' && break
+	sleep 0.05
+done
 w=$(workers | head -1)
 st=$(cat /proc/$w/status)
 like "a worker runs under seccomp (filter mode)" "$st" "Seccomp:	2"
