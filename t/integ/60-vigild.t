@@ -40,26 +40,7 @@ printf 'just text\n' > files/clean.txt
 # raw BYTES [FILE]: send printf-escaped bytes (then FILE's descriptor with
 # one byte, as clamdscan --fdpass does), half-close, print the reply with
 # every NUL shown as |
-cat > raw.py <<'EOF'
-import socket, sys, os
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(20)
-s.connect(sys.argv[1])
-data = sys.stdin.buffer.read()
-s.sendall(data)
-if len(sys.argv) > 2:		# FILDES: then this file with one more byte
-	fd = os.open(sys.argv[2], os.O_RDONLY)
-	socket.send_fds(s, [b"x"], [fd])
-	os.close(fd)
-s.shutdown(socket.SHUT_WR)
-out = b""
-while True:
-	b = s.recv(65536)
-	if not b:
-		break
-	out += b
-sys.stdout.write(out.replace(b"\0", b"|").decode("latin-1"))
-EOF
+cp "$VIGIL_TOP/t/integ/rawclient.py" raw.py
 raw() { local f=$1; shift; printf "$f" | $PY raw.py "$SOCK" "$@"; }
 rawin() { $PY raw.py "$SOCK" "$@"; }
 cds() { clamdscan --config-file="$TMP/clamd.conf" --no-summary "$@" 2>&1; }

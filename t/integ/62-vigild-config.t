@@ -52,21 +52,7 @@ mv $TMP/tmp.\$\$ $TMP/env.\$n
 EOF
 chmod 755 hook.sh
 
-cat > raw.py <<'EOF'
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(10)
-s.connect(sys.argv[1])
-s.sendall(sys.stdin.buffer.read())
-s.shutdown(socket.SHUT_WR)
-out = b""
-while True:
-	b = s.recv(65536)
-	if not b:
-		break
-	out += b
-sys.stdout.write(out.replace(b"\0", b"|").decode("latin-1"))
-EOF
+cp "$VIGIL_TOP/t/integ/rawclient.py" raw.py
 raw() { printf '%s\0' "$1" | $PY raw.py "$SOCK"; }
 # waitfor FILE REGEX: up to 5 s for a line of FILE to match
 waitfor() {
