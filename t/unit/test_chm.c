@@ -31,31 +31,11 @@
 #include "util/digest.h"
 #include "workers/legacy.h"
 
-#ifndef CLAMDIR
-#define CLAMDIR		"/usr/share/clamav-testfiles"
-#endif
-#define MAXGOT		64
-#define CLAMSHA		"71e7b604d18aefd839e51a39c88df838" \
-			"3bb4c071dc31f87f00a2b5df580d4495"
+#include "lgtest.h"
 
-/* the members a walk delivered */
-struct got {
-	int		 stopat;	/* the callback stops there, 0: never */
-	uint32_t	 n;
-	struct {
-		char	 name[ARC_MAXNAME];
-		uint8_t	*data;
-		size_t	 len;
-		int	 enc, trunc, dmg;
-	}		 m[MAXGOT];
-};
 
-static int	 collect(void *, const struct arc_entry *);
-static void	 got_free(struct got *);
 static int	 walk(const uint8_t *, size_t, const struct arc_limits *,
 		    struct got *, struct arc_result *);
-static int	 readfile(const char *, struct buf *);
-static void	 sha256hex(const uint8_t *, size_t, char *);
 static int	 clam(struct buf *);
 static int	 member(const struct got *, const char *);
 static size_t	 entry(const struct buf *, const char *, uint64_t *,
@@ -66,98 +46,19 @@ static int	 chmcmd(const char *const *, const size_t *, size_t,
 		    struct buf *);
 static void	 pattern(uint8_t *, size_t, uint32_t, int);
 
-/* collect - keep a copy of every member */
-static int
-collect(void *arg, const struct arc_entry *e)
-{
-	struct got	*g = arg;
-	uint32_t	 i = g->n++;
-
-	assert_true(i < MAXGOT);
-	assert_non_null(e->data);
-	assert_true(strlen(e->name) < ARC_MAXNAME);
-	snprintf(g->m[i].name, sizeof(g->m[i].name), "%s", e->name);
-	g->m[i].data = malloc(e->len + 1);
-	assert_non_null(g->m[i].data);
-	if (e->len > 0)
-		memcpy(g->m[i].data, e->data, e->len);
-	g->m[i].len = e->len;
-	g->m[i].enc = e->encrypted;
-	g->m[i].trunc = e->truncated;
-	g->m[i].dmg = e->damaged;
-	return g->stopat != 0 && g->n >= (uint32_t)g->stopat;
-}
-
-/* got_free - release the copies */
-static void
-got_free(struct got *g)
-{
-	uint32_t	 i;
-
-	for (i = 0; i < g->n && i < MAXGOT; i++)
-		free(g->m[i].data);
-	g->n = 0;
-}
-
-/* walk - legacy_walk(FT_CHM) into g, with the checks every walk passes */
+/* walk - lgt_walk() of this format */
 static int
 walk(const uint8_t *buf, size_t len, const struct arc_limits *lim,
     struct got *g, struct arc_result *res)
 {
-	uint64_t	 total = 0;
-	uint32_t	 i;
-	int		 rc;
-
-	got_free(g);
-	rc = legacy_walk(FT_CHM, buf, len, lim, collect, g, res);
-	if (rc == 0) {
-		assert_int_equal(res->entries, g->n);
-		for (i = 0; i < g->n; i++)
-			total += g->m[i].len;
-		assert_int_equal(res->total, total);
-		assert_non_null(memchr(res->reason, '\0',
-		    sizeof(res->reason)));
-		if (res->status != ARC_OK)
-			assert_true(res->reason[0] != '\0');
-	}
-	return rc;
-}
-
-/* readfile - a whole file: 0, or -1 when it cannot be opened */
-static int
-readfile(const char *path, struct buf *b)
-{
-	uint8_t	 chunk[8192];
-	size_t	 n;
-	FILE	*fp;
-
-	buf_init(b);
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(b, chunk, n);
-	fclose(fp);
-	assert_false(b->failed);
-	return 0;
-}
-
-/* sha256hex - the SHA-256 of p in hex */
-static void
-sha256hex(const uint8_t *p, size_t n, char *hex)
-{
-	uint8_t	 md[DIGEST_MAXLEN];
-	int	 i;
-
-	assert_int_equal(digest_buf(DIGEST_SHA256, p, n, md), 0);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return lgt_walk(FT_CHM, buf, len, lim, g, res);
 }
 
 /* clam - clam.chm into b: 0, or -1 (skipped) */
 static int
 clam(struct buf *b)
 {
-	if (readfile(CLAMDIR "/clam.chm", b) == 0)
+	if (lgt_readfile(CLAMDIR "/clam.chm", b) == 0)
 		return 0;
 	print_message("# %s missing (package clamav-testfiles)\n",
 	    CLAMDIR "/clam.chm");
@@ -281,7 +182,7 @@ test_clam(void **state)
 	assert_int_equal(g.n, 15);
 	assert_string_equal(g.m[0].name, "#IDXHDR");
 	assert_true((k = member(&g, "clam.exe.txt")) >= 0);
-	sha256hex(g.m[k].data, g.m[k].len, hex);
+	lgt_sha256hex(g.m[k].data, g.m[k].len, hex);
 	assert_string_equal(hex, CLAMSHA);
 	assert_false(g.m[k].trunc || g.m[k].dmg || g.m[k].enc);
 	assert_true((k = member(&g, "clam.chm.hhc")) >= 0);
@@ -579,7 +480,7 @@ chmcmd(const char *const *name, const size_t *len, size_t n, struct buf *b)
 	    dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/t.chm", dir);
-	assert_int_equal(readfile(path, b), 0);
+	assert_int_equal(lgt_readfile(path, b), 0);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	assert_int_equal(system(cmd), 0);
 	return 0;

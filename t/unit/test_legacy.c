@@ -36,25 +36,9 @@
 #include "util/digest.h"
 #include "workers/legacy.h"
 
-#ifndef CLAMDIR
-#define CLAMDIR		"/usr/share/clamav-testfiles"
-#endif
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAXGOT		64
-#define CLAMSHA		"71e7b604d18aefd839e51a39c88df838" \
-			"3bb4c071dc31f87f00a2b5df580d4495"
+#include "lgtest.h"
 
-/* the members a walk delivered */
-struct got {
-	int		 stopat;	/* the callback stops there, 0: never */
-	uint32_t	 n;
-	struct {
-		char	 name[ARC_MAXNAME];
-		uint8_t	*data;
-		size_t	 len;
-		int	 enc, trunc, dmg;
-	}		 m[MAXGOT];
-};
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* an ARJ member for the writer */
 struct am {
@@ -76,13 +60,6 @@ struct bw {
 	int		 nb;
 };
 
-static int	 collect(void *, const struct arc_entry *);
-static void	 got_free(struct got *);
-static int	 walk(enum ftype, const uint8_t *, size_t,
-		    const struct arc_limits *, struct got *,
-		    struct arc_result *);
-static int	 readfile(const char *, struct buf *);
-static void	 sha256hex(const uint8_t *, size_t, char *);
 static void	 put16(struct buf *, uint32_t);
 static void	 put32(struct buf *, uint32_t);
 static void	 arj_member(struct buf *, const struct am *);
@@ -100,91 +77,6 @@ static void	 rmtree(const char *);
 static void	 mkfile(const char *, const char *, const uint8_t *, size_t);
 static void	 pattern(uint8_t *, size_t, uint32_t);
 static void	 hostile(enum ftype, const struct buf *, const struct got *);
-
-/* collect - keep a copy of every member */
-static int
-collect(void *arg, const struct arc_entry *e)
-{
-	struct got	*g = arg;
-	uint32_t	 i = g->n++;
-
-	assert_true(i < MAXGOT);
-	assert_non_null(e->data);
-	assert_true(strlen(e->name) < ARC_MAXNAME);
-	snprintf(g->m[i].name, sizeof(g->m[i].name), "%s", e->name);
-	g->m[i].data = malloc(e->len + 1);
-	assert_non_null(g->m[i].data);
-	if (e->len > 0)
-		memcpy(g->m[i].data, e->data, e->len);
-	g->m[i].len = e->len;
-	g->m[i].enc = e->encrypted;
-	g->m[i].trunc = e->truncated;
-	g->m[i].dmg = e->damaged;
-	return g->stopat != 0 && g->n >= (uint32_t)g->stopat;
-}
-
-/* got_free - release the copies */
-static void
-got_free(struct got *g)
-{
-	uint32_t	 i;
-
-	for (i = 0; i < g->n && i < MAXGOT; i++)
-		free(g->m[i].data);
-	g->n = 0;
-}
-
-/* walk - legacy_walk() into g, with the checks every walk must pass */
-static int
-walk(enum ftype t, const uint8_t *buf, size_t len,
-    const struct arc_limits *lim, struct got *g, struct arc_result *res)
-{
-	uint64_t	 total = 0;
-	uint32_t	 i;
-	int		 rc;
-
-	got_free(g);
-	rc = legacy_walk(t, buf, len, lim, collect, g, res);
-	if (rc == 0) {
-		assert_int_equal(res->entries, g->n);
-		for (i = 0; i < g->n; i++)
-			total += g->m[i].len;
-		assert_int_equal(res->total, total);
-		assert_non_null(memchr(res->reason, '\0',
-		    sizeof(res->reason)));
-	}
-	return rc;
-}
-
-/* readfile - a whole file: 0, or -1 when it cannot be opened */
-static int
-readfile(const char *path, struct buf *b)
-{
-	uint8_t	 chunk[8192];
-	size_t	 n;
-	FILE	*fp;
-
-	buf_init(b);
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(b, chunk, n);
-	fclose(fp);
-	assert_false(b->failed);
-	return 0;
-}
-
-/* sha256hex - the SHA-256 of p in hex */
-static void
-sha256hex(const uint8_t *p, size_t n, char *hex)
-{
-	uint8_t	 md[DIGEST_MAXLEN];
-	int	 i;
-
-	assert_int_equal(digest_buf(DIGEST_SHA256, p, n, md), 0);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-}
 
 /* put16 - little-endian 16 bits */
 static void
@@ -489,7 +381,7 @@ hostile(enum ftype t, const struct buf *good, const struct got *want)
 	buf_init(&b);
 	for (cut = 0; cut < good->len; cut += step) {
 		step = cut < 600 ? 1 : good->len / 200 + 1;
-		assert_int_equal(walk(t, good->data, cut, &lim, &g, &res), 0);
+		assert_int_equal(lgt_walk(t, good->data, cut, &lim, &g, &res), 0);
 		for (i = 0; i < g.n && i < want->n; i++) {
 			/* a cut member is a prefix, unless a CRC said so */
 			if (g.m[i].enc || g.m[i].dmg)
@@ -510,7 +402,7 @@ hostile(enum ftype t, const struct buf *good, const struct got *want)
 			x = x * 1103515245 + 12345;
 			b.data[(x >> 8) % b.len] ^= (uint8_t)(1 << (x >> 29));
 		}
-		assert_int_equal(walk(t, b.data, b.len, &lim, &g, &res), 0);
+		assert_int_equal(lgt_walk(t, b.data, b.len, &lim, &g, &res), 0);
 	}
 	got_free(&g);
 	buf_clear(&b);
@@ -542,17 +434,17 @@ test_clam(void **state)
 	char			 hex[65];
 
 	memset(&g, 0, sizeof(g));
-	if (readfile(c->file, &b) == -1) {
+	if (lgt_readfile(c->file, &b) == -1) {
 		print_message("# %s missing (package clamav-testfiles)\n",
 		    c->file);
 		skip();
 		return;
 	}
-	assert_int_equal(walk(c->t, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(c->t, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.m[0].name, c->member);
-	sha256hex(g.m[0].data, g.m[0].len, hex);
+	lgt_sha256hex(g.m[0].data, g.m[0].len, hex);
 	assert_string_equal(hex, CLAMSHA);
 	assert_false(g.m[0].trunc || g.m[0].dmg || g.m[0].enc);
 	hostile(c->t, &b, &g);
@@ -644,8 +536,8 @@ test_arj_tool(void **state)
 	    "big.bin empty.dat sub >/dev/null 2>&1", d, c->opts);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/t.arj", d);
-	assert_int_equal(readfile(path, &b), 0);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_readfile(path, &b), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, nitems(tfiles));	/* the directory skipped */
 	for (i = 0; i < g.n; i++) {
@@ -656,7 +548,7 @@ test_arj_tool(void **state)
 	/* limits: max_entry cuts, the rest is whole */
 	memset(&lim, 0, sizeof(lim));
 	lim.max_entry = 1000;
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, nitems(tfiles));
 	for (i = 0; i < g.n; i++)
@@ -691,8 +583,8 @@ test_arj_tool_garbled(void **state)
 	    "small.txt big.bin >/dev/null 2>&1", d);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/t.arj", d);
-	assert_int_equal(readfile(path, &b), 0);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_readfile(path, &b), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_ENCRYPTED);
 	assert_string_equal(res.reason, "encrypted");
 	assert_int_equal(g.n, 2);
@@ -727,8 +619,8 @@ test_arj_tool_volumes(void **state)
 	    ">/dev/null 2>&1", d);
 	assert_int_equal(system(cmd), 0);
 	snprintf(path, sizeof(path), "%s/t.arj", d);
-	assert_int_equal(readfile(path, &b), 0);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_readfile(path, &b), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.m[0].name, "big.bin");
@@ -805,7 +697,7 @@ test_arj_bomb(void **state)
 	arj_archive(&b, &m, 1);
 
 	/* no limit: all of it, CRC right, DOS name turned */
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.m[0].name, "DIR/BOMB.TXT");
@@ -816,7 +708,7 @@ test_arj_bomb(void **state)
 	memset(&lim, 0, sizeof(lim));
 	lim.max_ratio = 100;
 	lim.max_entry = 10;
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_LIMIT_RATIO);
 	assert_string_equal(res.reason, "limit: compression ratio");
 	assert_int_equal(g.n, 1);
@@ -826,7 +718,7 @@ test_arj_bomb(void **state)
 	/* max_total */
 	memset(&lim, 0, sizeof(lim));
 	lim.max_total = 5000;
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_LIMIT_TOTAL);
 	assert_string_equal(res.reason, "limit: scan size");
 	assert_int_equal(g.n, 1);
@@ -837,7 +729,7 @@ test_arj_bomb(void **state)
 	buf_clear(&b);
 	m.crc ^= 1;
 	arj_archive(&b, &m, 1);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: CRC mismatch");
 	assert_int_equal(g.n, 1);
@@ -848,7 +740,7 @@ test_arj_bomb(void **state)
 	buf_clear(&b);
 	m.dlen = z.len - 8;
 	arj_archive(&b, &m, 1);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: data ends early");
 	assert_int_equal(g.n, 1);
@@ -958,7 +850,7 @@ test_lzh_bad(void **state)
 	m.dlen = z.len;
 	m.osize = 100;
 	arj_archive(&b, &m, 1);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, c->reason);
 	assert_int_equal(g.n, 0);	/* failed before its first byte */
@@ -996,7 +888,7 @@ test_arj_fixtures(void **state)
 	m[4].method = 7;			/* unknown */
 	m[5] = stored(longname, "L", 1);
 	arj_archive(&b, m, 6);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_ENCRYPTED);
 	assert_int_equal(res.unsupported, 1);
 	assert_int_equal(g.n, 4);
@@ -1012,19 +904,19 @@ test_arj_fixtures(void **state)
 	m[3].flags = 0;
 	buf_clear(&b);
 	arj_archive(&b, m, 6);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "unsupported: ARJ method 7");
 
 	/* max_entries, and the callback's stop */
 	memset(&lim, 0, sizeof(lim));
 	lim.max_entries = 2;
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_LIMIT_ENTRIES);
 	assert_string_equal(res.reason, "limit: files");
 	assert_int_equal(g.n, 2);
 	g.stopat = 1;
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_STOPPED);
 	assert_int_equal(g.n, 1);
 	g.stopat = 0;
@@ -1034,7 +926,7 @@ test_arj_fixtures(void **state)
 	m[4].method = 0;
 	buf_clear(&b);
 	arj_archive(&b, m, 6);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: CRC mismatch");
 	assert_int_equal(g.n, 5);
@@ -1049,7 +941,7 @@ test_arj_fixtures(void **state)
 		if (memcmp(b.data + i, "\x60\xea", 2) == 0)
 			break;
 	b.data[i + 4 + b.data[i + 2] + 1] ^= 0x55;	/* member header CRC */
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: header CRC mismatch");
 	assert_int_equal(g.n, 1);
@@ -1057,23 +949,23 @@ test_arj_fixtures(void **state)
 	/* no end header; a length past the end; not ARJ at all */
 	buf_clear(&b);
 	arj_archive(&b, m, 1);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len - 4, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len - 4, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: no end header");
 	assert_int_equal(g.n, 1);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len - 6, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len - 6, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_int_equal(g.n, 1);
 	assert_true(g.m[0].dmg);
-	assert_int_equal(walk(FT_ARJ, (const uint8_t *)"MZ", 2, NULL, &g,
+	assert_int_equal(lgt_walk(FT_ARJ, (const uint8_t *)"MZ", 2, NULL, &g,
 	    &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: not an ARJ archive");
-	assert_int_equal(walk(FT_ARJ, NULL, 0, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, NULL, 0, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	buf_clear(&b);
 	arj_archive(&b, m, 6);
-	assert_int_equal(walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_ARJ, b.data, b.len, NULL, &g, &res), 0);
 	hostile(FT_ARJ, &b, &g);
 	got_free(&g);
 	buf_clear(&b);
@@ -1104,10 +996,10 @@ test_szdd_tool(void **state)
 		    ">/dev/null 2>&1", d, tfiles[i].name);
 		assert_int_equal(system(cmd), 0);
 		snprintf(path, sizeof(path), "%s/%s_", d, tfiles[i].name);
-		assert_int_equal(readfile(path, &b), 0);
+		assert_int_equal(lgt_readfile(path, &b), 0);
 		assert_true(b.len >= 14);
 		assert_memory_equal(b.data, "SZDD\x88\xf0\x27\x33", 8);
-		assert_int_equal(walk(FT_SZDD, b.data, b.len, NULL, &g, &res),
+		assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, NULL, &g, &res),
 		    0);
 		assert_int_equal(res.status, ARC_OK);
 		assert_int_equal(g.n, 1);
@@ -1138,7 +1030,7 @@ test_szdd_fixtures(void **state)
 	(void)state;
 	memset(&g, 0, sizeof(g));
 	szdd_literal(&b, txt, 20, 20);
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 1);
 	assert_int_equal(g.m[0].len, 20);
@@ -1147,12 +1039,12 @@ test_szdd_fixtures(void **state)
 	/* declared shorter: cut there; longer: damaged */
 	buf_clear(&b);
 	szdd_literal(&b, txt, 20, 7);
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.m[0].len, 7);
 	buf_clear(&b);
 	szdd_literal(&b, txt, 20, 25);
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: data ends early");
 	assert_int_equal(g.m[0].len, 20);
@@ -1161,7 +1053,7 @@ test_szdd_fixtures(void **state)
 	/* zero-length, max_entry, max_total, max_entries 1 is enough */
 	buf_clear(&b);
 	szdd_literal(&b, txt, 0, 0);
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 1);
 	assert_int_equal(g.m[0].len, 0);
@@ -1170,23 +1062,23 @@ test_szdd_fixtures(void **state)
 	memset(&lim, 0, sizeof(lim));
 	lim.max_entry = 5;
 	lim.max_entries = 1;
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.m[0].len, 5);
 	assert_true(g.m[0].trunc);
 	memset(&lim, 0, sizeof(lim));
 	lim.max_total = 6;
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_LIMIT_TOTAL);
 	assert_int_equal(g.m[0].len, 6);
 
 	/* another method; not SZDD */
 	b.data[8] = 'B';
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_int_equal(res.unsupported, 1);
 	assert_int_equal(g.n, 0);
-	assert_int_equal(walk(FT_SZDD, b.data, 13, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, 13, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: not an SZDD file");
 
@@ -1200,13 +1092,13 @@ test_szdd_fixtures(void **state)
 			buf_addz(&b, 1);
 		buf_add(&b, "\x00\x0f", 2);
 	}
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.m[0].len, 3600000);
 	assert_true(g.m[0].data[0] == ' ' && g.m[0].data[3599999] == ' ');
 	memset(&lim, 0, sizeof(lim));
 	lim.max_ratio = 2;
-	assert_int_equal(walk(FT_SZDD, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_SZDD, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_LIMIT_RATIO);
 	assert_int_equal(g.m[0].len, 1024 * 1024);
 	assert_true(g.m[0].trunc);
@@ -1226,7 +1118,7 @@ test_tnef_sample(void **state)
 	(void)state;
 	memset(&g, 0, sizeof(g));
 	tnef_sample(&b);
-	assert_int_equal(walk(FT_TNEF, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 5);
 	assert_string_equal(g.m[0].name, "body");
@@ -1244,7 +1136,7 @@ test_tnef_sample(void **state)
 	memset(&lim, 0, sizeof(lim));
 	lim.max_entries = 3;
 	lim.max_entry = 4;
-	assert_int_equal(walk(FT_TNEF, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_LIMIT_ENTRIES);
 	assert_int_equal(g.n, 3);
 	assert_int_equal(g.m[0].len, 4);
@@ -1252,12 +1144,12 @@ test_tnef_sample(void **state)
 	assert_false(g.m[1].trunc);
 	memset(&lim, 0, sizeof(lim));
 	lim.max_total = 14;
-	assert_int_equal(walk(FT_TNEF, b.data, b.len, &lim, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data, b.len, &lim, &g, &res), 0);
 	assert_int_equal(res.status, ARC_LIMIT_TOTAL);
 	assert_int_equal(g.n, 3);
 	assert_int_equal(res.total, 14);
 	g.stopat = 2;
-	assert_int_equal(walk(FT_TNEF, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_STOPPED);
 	assert_int_equal(g.n, 2);
 	g.stopat = 0;
@@ -1290,7 +1182,7 @@ test_tnef_damage(void **state)
 	tnef_att(&b, 2, 0x0006800f, "0123456789", 10);
 
 	/* a bad checksum: delivered, damaged; the stream cut in data */
-	assert_int_equal(walk(FT_TNEF, b.data, b.len - 5, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data, b.len - 5, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: attribute checksum mismatch");
 	assert_int_equal(g.n, 2);
@@ -1304,7 +1196,7 @@ test_tnef_damage(void **state)
 	/* a sum that is right; trailing padding of less than a head */
 	b.data[at + 9 + 7 + 1] ^= 1;
 	buf_add(&b, "\r\n", 2);
-	assert_int_equal(walk(FT_TNEF, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 2);
 	assert_false(g.m[0].dmg || g.m[1].dmg);
@@ -1314,15 +1206,15 @@ test_tnef_damage(void **state)
 	b.data[at + 6] = 0xff;
 	b.data[at + 7] = 0xff;
 	b.data[at + 8] = 0xff;
-	assert_int_equal(walk(FT_TNEF, b.data, b.len, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data, b.len, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: attribute cut short");
 	assert_int_equal(g.n, 1);
 	assert_true(g.m[0].dmg);
-	assert_int_equal(walk(FT_TNEF, b.data, 6, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data, 6, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 0);
-	assert_int_equal(walk(FT_TNEF, b.data + 1, 6, NULL, &g, &res), 0);
+	assert_int_equal(lgt_walk(FT_TNEF, b.data + 1, 6, NULL, &g, &res), 0);
 	assert_int_equal(res.status, ARC_CORRUPT);
 	assert_string_equal(res.reason, "corrupt: not a TNEF stream");
 	got_free(&g);

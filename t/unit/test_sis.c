@@ -29,31 +29,15 @@
 #include "util/digest.h"
 #include "workers/legacy.h"
 
-#ifndef CLAMDIR
-#define CLAMDIR		"/usr/share/clamav-testfiles"
-#endif
+#include "lgtest.h"
+
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#define MAXGOT		64
-#define CLAMSHA		"71e7b604d18aefd839e51a39c88df838" \
-			"3bb4c071dc31f87f00a2b5df580d4495"
 
 /* writer options */
 #define W_ER6		0x01		/* else release 3/5 */
 #define W_STORED	0x02		/* "not compressed" (release 6) */
 #define W_NARROW	0x04		/* 8-bit names */
 #define W_COND		0x08		/* if/options/else/endif records */
-
-/* the members a walk delivered */
-struct got {
-	int		 stopat;	/* the callback stops there, 0: never */
-	uint32_t	 n;
-	struct {
-		char	 name[ARC_MAXNAME];
-		uint8_t	*data;
-		size_t	 len;
-		int	 enc, trunc, dmg;
-	}		 m[MAXGOT];
-};
 
 /* a file record for the writer */
 struct sf {
@@ -73,12 +57,8 @@ struct where {
 	size_t		 dlen[8];
 };
 
-static int	 collect(void *, const struct arc_entry *);
-static void	 got_free(struct got *);
 static int	 walk(const uint8_t *, size_t, const struct arc_limits *,
 		    struct got *, struct arc_result *);
-static int	 readfile(const char *, struct buf *);
-static void	 sha256hex(const uint8_t *, size_t, char *);
 static void	 set32(uint8_t *, uint32_t);
 static void	 set16(uint8_t *, uint32_t);
 static size_t	 wname(uint8_t *, const char *, int);
@@ -87,91 +67,12 @@ static void	 sis_make(struct buf *, int, const struct sf *, size_t,
 static void	 sample(struct buf *, int, struct where *);
 static void	 hostile(const struct buf *, const struct got *);
 
-/* collect - keep a copy of every member */
-static int
-collect(void *arg, const struct arc_entry *e)
-{
-	struct got	*g = arg;
-	uint32_t	 i = g->n++;
-
-	assert_true(i < MAXGOT);
-	assert_non_null(e->data);
-	assert_true(strlen(e->name) < ARC_MAXNAME);
-	snprintf(g->m[i].name, sizeof(g->m[i].name), "%s", e->name);
-	g->m[i].data = malloc(e->len + 1);
-	assert_non_null(g->m[i].data);
-	if (e->len > 0)
-		memcpy(g->m[i].data, e->data, e->len);
-	g->m[i].len = e->len;
-	g->m[i].enc = e->encrypted;
-	g->m[i].trunc = e->truncated;
-	g->m[i].dmg = e->damaged;
-	return g->stopat != 0 && g->n >= (uint32_t)g->stopat;
-}
-
-/* got_free - release the copies */
-static void
-got_free(struct got *g)
-{
-	uint32_t	 i;
-
-	for (i = 0; i < g->n && i < MAXGOT; i++)
-		free(g->m[i].data);
-	g->n = 0;
-}
-
-/* walk - legacy_walk(FT_SIS) into g, with the checks every walk passes */
+/* walk - lgt_walk() of this format */
 static int
 walk(const uint8_t *buf, size_t len, const struct arc_limits *lim,
     struct got *g, struct arc_result *res)
 {
-	uint64_t	 total = 0;
-	uint32_t	 i;
-	int		 rc;
-
-	got_free(g);
-	rc = legacy_walk(FT_SIS, buf, len, lim, collect, g, res);
-	if (rc == 0) {
-		assert_int_equal(res->entries, g->n);
-		for (i = 0; i < g->n; i++)
-			total += g->m[i].len;
-		assert_int_equal(res->total, total);
-		assert_non_null(memchr(res->reason, '\0',
-		    sizeof(res->reason)));
-		if (res->status != ARC_OK)
-			assert_true(res->reason[0] != '\0');
-	}
-	return rc;
-}
-
-/* readfile - a whole file: 0, or -1 when it cannot be opened */
-static int
-readfile(const char *path, struct buf *b)
-{
-	uint8_t	 chunk[8192];
-	size_t	 n;
-	FILE	*fp;
-
-	buf_init(b);
-	if ((fp = fopen(path, "rb")) == NULL)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(b, chunk, n);
-	fclose(fp);
-	assert_false(b->failed);
-	return 0;
-}
-
-/* sha256hex - the SHA-256 of p in hex */
-static void
-sha256hex(const uint8_t *p, size_t n, char *hex)
-{
-	uint8_t	 md[DIGEST_MAXLEN];
-	int	 i;
-
-	assert_int_equal(digest_buf(DIGEST_SHA256, p, n, md), 0);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return lgt_walk(FT_SIS, buf, len, lim, g, res);
 }
 
 /* set32 - little-endian 32 bits at p */
@@ -394,7 +295,7 @@ test_clam(void **state)
 
 	(void)state;
 	memset(&g, 0, sizeof(g));
-	if (readfile(file, &b) == -1) {
+	if (lgt_readfile(file, &b) == -1) {
 		print_message("# %s missing (package clamav-testfiles)\n",
 		    file);
 		skip();
@@ -404,7 +305,7 @@ test_clam(void **state)
 	assert_int_equal(res.status, ARC_OK);
 	assert_int_equal(g.n, 1);
 	assert_string_equal(g.m[0].name, "clam.exe");
-	sha256hex(g.m[0].data, g.m[0].len, hex);
+	lgt_sha256hex(g.m[0].data, g.m[0].len, hex);
 	assert_string_equal(hex, CLAMSHA);
 	assert_false(g.m[0].trunc || g.m[0].dmg || g.m[0].enc);
 	hostile(&b, &g);
