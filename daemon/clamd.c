@@ -185,6 +185,11 @@ cd_command(struct clamd *c, struct clamd_ev *ev)
 			break;
 		}
 	}
+	/* inside a session clamd has one answer for all it refuses */
+	if (c->session && (cmd == NULL || !(cmd->flags & C_SESS))) {
+		cd_error(c, ev, CLAMD_E_INVALID, id, term);
+		return;
+	}
 	if (cmd == NULL || (c->frame == CLAMD_FRAME_OLD &&
 	    !(cmd->flags & C_OLD)) || (!c->session &&
 	    cmd->type == CLAMD_EV_END)) {

@@ -659,7 +659,7 @@ native_reply_version(struct buf *out, uint32_t id,
 /* native_reply_verdict - R_VERDICT: v, or one object not scanned */
 void
 native_reply_verdict(struct buf *out, uint32_t id, const char *name,
-    const struct verdict *v, const char *reason)
+    const struct verdict *v, const char *reason, uint64_t serial)
 {
 	struct verdict	 cut;
 	struct msg	*m;
@@ -673,7 +673,8 @@ native_reply_verdict(struct buf *out, uint32_t id, const char *name,
 			goto fail;
 		v = &cut;
 	}
-	if ((m = msg_new(NATIVE_R_VERDICT, id, 0)) == NULL)
+	if ((m = msg_new(NATIVE_R_VERDICT, id, serial <= UINT32_MAX ?
+	    (uint32_t)serial : 0)) == NULL)
 		goto fail;
 	if (wire_put_verdict(m, v) == -1) {
 		msg_free(m);
@@ -690,7 +691,8 @@ native_reply_verdict(struct buf *out, uint32_t id, const char *name,
 		if (v->status == AV_NOTSCANNED &&
 		    verdict_notscanned(&cut, 0, "verdict too large") == -1)
 			goto fail;
-		if ((m = msg_new(NATIVE_R_VERDICT, id, 0)) == NULL)
+		if ((m = msg_new(NATIVE_R_VERDICT, id, serial <= UINT32_MAX ?
+		    (uint32_t)serial : 0)) == NULL)
 			goto fail;
 		if (wire_put_verdict(m, &cut) == -1) {
 			msg_free(m);

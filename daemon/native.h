@@ -25,7 +25,7 @@
  *		    uint32_t code, const char *text);
  *	void	 native_reply_verdict(struct buf *out, uint32_t id,
  *		    const char *name, const struct verdict *v,
- *		    const char *reason);
+ *		    const char *reason, uint64_t serial);
  *	void	 native_reply_info(struct buf *out, uint32_t id,
  *		    uint32_t type, const struct native_info *in);
  *	void	 native_reply_reload(struct buf *out, uint32_t id,
@@ -108,7 +108,9 @@
  *	or, when v is NULL, the tree of one object name not scanned for
  *	reason (a worker that crashed or timed out); a tree too large for a
  *	frame is cut to its root with the same status (its names, or
- *	"verdict too large").  native_reply_info() sends NATIVE_R_STATUS or
+ *	"verdict too large").  Its header's gen field carries serial, the
+ *	generation that scanned (0 when it does not fit in 32 bits), for
+ *	the agents' marks.  native_reply_info() sends NATIVE_R_STATUS or
  *	NATIVE_R_STATS (type) from in; native_reply_reload() NATIVE_R_RELOAD.
  *
  *	The client's codecs.  native_put_scan() appends a SCAN payload (the
@@ -331,7 +333,7 @@ void		 native_reply_ok(struct buf *, uint32_t, const char *);
 void		 native_reply_error(struct buf *, uint32_t, uint32_t,
 		    const char *);
 void		 native_reply_verdict(struct buf *, uint32_t, const char *,
-		    const struct verdict *, const char *);
+		    const struct verdict *, const char *, uint64_t);
 void		 native_reply_info(struct buf *, uint32_t, uint32_t,
 		    const struct native_info *);
 void		 native_reply_reload(struct buf *, uint32_t, uint32_t,

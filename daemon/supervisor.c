@@ -64,6 +64,7 @@ static void	 sv_daemonize(void);
 static void	 sv_signals(void);
 static void	 sv_emptydir(void);
 static void	 sv_loop(void);
+static void	 sv_groups_init(void);
 static void	 sv_bury(void);
 static int	 sv_timers(void);
 static void	 sv_dispatch_signal(void);
@@ -103,6 +104,7 @@ supervisor_main(const char *config, int foreground)
 	sv.fg = foreground;
 	sv.ep = -1;
 	sv.euid = geteuid();
+	sv_groups_init();
 	sv.t0 = sv_now();
 	TAILQ_INIT(&sv.workers);
 	TAILQ_INIT(&sv.clients);
@@ -412,6 +414,20 @@ sv_signals(void)
 		fatal("%s: epoll_ctl", __func__);
 }
 
+/* sv_groups_init - our supplementary groups, restored after each open */
+static void
+sv_groups_init(void)
+{
+	int	 n;
+
+	if ((n = getgroups(0, NULL)) <= 0)
+		return;
+	if ((sv.groups = calloc((size_t)n, sizeof(gid_t))) == NULL)
+		fatal("%s: calloc", __func__);
+	if ((sv.ngroups = getgroups(n, sv.groups)) == -1)
+		fatal("%s: getgroups", __func__);
+}
+
 /* sv_loop - the event loop, until stopped and every worker is gone */
 static void
 sv_loop(void)
@@ -421,7 +437,8 @@ sv_loop(void)
 
 	for (;;) {
 		timeout = sv_timers();
-		if (sv.stopping && TAILQ_EMPTY(&sv.workers))
+		if (sv.stopping && TAILQ_EMPTY(&sv.workers) &&
+		    sv_exec_running() == 0)
 			break;
 		if ((n = epoll_wait(sv.ep, evs, 64, timeout)) == -1) {
 			if (errno == EINTR)
@@ -506,6 +523,7 @@ sv_bury(void)
 	while ((cl = TAILQ_FIRST(&sv.deadc)) != NULL) {
 		TAILQ_REMOVE(&sv.deadc, cl, entry);
 		native_free(cl->nat);
+		free(cl->groups);
 		free(cl);
 	}
 }
@@ -674,6 +692,7 @@ sv_stop(int code)
 	sv.stopping = 1;
 	sv.exitcode = code;
 	sv.stopdeadline = sv_now() + SV_STOP_MS;
+	sv_exec_shorten(sv.stopdeadline);
 	for (i = 0; i < sv.nlsn; i++) {
 		epoll_ctl(sv.ep, EPOLL_CTL_DEL, sv.lsn[i].fd, NULL);
 		close(sv.lsn[i].fd);

@@ -37,6 +37,7 @@ static void	 client_events(struct client *);
 static void	 client_stats(struct client *, const struct clamd_tag *);
 static int	 client_proto(struct client *, int);
 static void	 sv_peer(struct client *);
+static void	 sv_peer_groups(struct client *);
 
 /* what the native protocol borrows (native.h), at the end of the file */
 static int	 sv_native_scan(void *, int, const char *,
@@ -360,12 +361,14 @@ client_event(struct client *cl, struct clamd_ev *ev)
 		cl->last = 1;
 }
 
+#define NTASKS	64		/* task lines of STATS */
+
 /* client_stats - the STATS block */
 static void
 client_stats(struct client *cl, const struct clamd_tag *tag)
 {
 	struct clamd_stats	 st;
-	struct clamd_task	 tasks[64];
+	struct clamd_task	 tasks[NTASKS];
 	struct worker		*w;
 	struct req		*r;
 	struct job		*j;
@@ -381,8 +384,24 @@ client_stats(struct client *cl, const struct clamd_tag *tag)
 	}
 	TAILQ_FOREACH(j, &sv.queue, entry)
 		st.queue++;
+	/*
+	 * clamd lists each thread: IDLE ones with the time they have waited,
+	 * the one running this STATS, the others with their command
+	 */
+	TAILQ_FOREACH(w, &sv.workers, entry) {
+		if (w->state != W_IDLE || n == NTASKS - 1)
+			continue;
+		tasks[n].cmd = "IDLE";
+		tasks[n].secs = (double)(now - w->since) / 1000.0;
+		tasks[n].path = "";
+		n++;
+	}
+	tasks[n].cmd = "STATS";
+	tasks[n].secs = 0.0;
+	tasks[n].path = "";
+	n++;
 	TAILQ_FOREACH(r, &sv.reqs, entry) {
-		if (n == sizeof(tasks) / sizeof(tasks[0]))
+		if (n == NTASKS)
 			break;
 		tasks[n].cmd = r->cmd == CLAMD_EV_SCAN ? "SCAN" :
 		    r->cmd == CLAMD_EV_CONTSCAN ? "CONTSCAN" :
@@ -506,6 +525,30 @@ client_maybe_free(struct client *cl)
 }
 
 /*
+ * sv_peer_groups - the supplementary groups of a local peer as it
+ * connected (SO_PEERGROUPS), so that SCAN opens what it could open
+ * itself; when they cannot be read it has none (less access, never more)
+ */
+static void
+sv_peer_groups(struct client *cl)
+{
+	socklen_t	 len = 0;
+
+	if (getsockopt(cl->fd, SOL_SOCKET, SO_PEERGROUPS, NULL, &len) == 0 ||
+	    errno != ERANGE || len == 0 || len % sizeof(gid_t) != 0)
+		return;
+	if ((cl->groups = malloc(len)) == NULL)
+		return;
+	if (getsockopt(cl->fd, SOL_SOCKET, SO_PEERGROUPS, cl->groups,
+	    &len) == -1 || len % sizeof(gid_t) != 0) {
+		free(cl->groups);
+		cl->groups = NULL;
+		return;
+	}
+	cl->ngroups = (int)(len / sizeof(gid_t));
+}
+
+/*
  * sv_peer - who the client is: a local peer's credentials (SO_PEERCRED);
  * a TCP peer, or one whose credentials cannot be read, is nobody
  */
@@ -521,6 +564,7 @@ sv_peer(struct client *cl)
 	    &len) == 0 && len == sizeof(uc)) {
 		cl->uid = uc.uid;
 		cl->gid = uc.gid;
+		sv_peer_groups(cl);
 	}
 	sv_log_peer(cl->peer, sizeof(cl->peer), cl->fd, cl->local);
 }

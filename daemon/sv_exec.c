@@ -304,9 +304,8 @@ sv_exec_timers(int64_t now)
 		if (c->pid == 0 || c->killed)
 			continue;
 		if (now >= c->deadline) {
-			log_warnx("exec_script: pid %ld still running after "
-			    "%d s, killed", (long)c->pid,
-			    SV_EXEC_TIMEOUT_MS / 1000);
+			log_warnx("exec_script: pid %ld still running at its "
+			    "deadline, killed", (long)c->pid);
 			(void)kill(-c->pid, SIGKILL);
 			(void)kill(c->pid, SIGKILL);
 			c->killed = 1;
@@ -316,6 +315,17 @@ sv_exec_timers(int64_t now)
 			next = c->deadline;
 	}
 	return next;
+}
+
+/* sv_exec_shorten - no script runs past deadline (shutdown) */
+void
+sv_exec_shorten(int64_t deadline)
+{
+	unsigned	 i;
+
+	for (i = 0; i < SV_EXEC_MAX; i++)
+		if (sx.kids[i].pid != 0 && sx.kids[i].deadline > deadline)
+			sx.kids[i].deadline = deadline;
 }
 
 /* sv_exec_running - how many scripts run */

@@ -6,6 +6,7 @@
  *	int	 sv_exec_run(const struct sv_detection *d, int64_t now);
  *	int	 sv_exec_reaped(pid_t pid, int status);
  *	int64_t	 sv_exec_timers(int64_t now);
+ *	void	 sv_exec_shorten(int64_t deadline);
  *	unsigned	 sv_exec_running(void);
  *	int	 sv_exec_env(struct sv_exec_env *e,
  *		    const struct sv_detection *d);
@@ -35,7 +36,10 @@
  *	(debug for exit 0, a warning otherwise) when pid is one of the
  *	scripts, 0 when it is not.  sv_exec_timers() kills the scripts past
  *	their deadline and returns the next deadline (ms), or 0 when none
- *	runs.  sv_exec_running() says how many run.
+ *	runs.  sv_exec_shorten() brings every deadline later than deadline
+ *	forward to it: at shutdown the supervisor lets running scripts
+ *	finish (a notification in flight is not lost) but waits no longer
+ *	than for its workers.  sv_exec_running() says how many run.
  *
  *	sv_exec_env() builds the environment in e (e->envp, NULL-terminated,
  *	pointing into e->buf), with values as they are (not escaped; no NUL
@@ -90,6 +94,7 @@ void	 sv_exec_setup(const char *);
 int	 sv_exec_run(const struct sv_detection *, int64_t);
 int	 sv_exec_reaped(pid_t, int);
 int64_t	 sv_exec_timers(int64_t);
+void	 sv_exec_shorten(int64_t);
 unsigned sv_exec_running(void);
 int	 sv_exec_env(struct sv_exec_env *, const struct sv_detection *);
 

@@ -23,6 +23,7 @@
 
 static int	 sv_gen_target(const char *, char *, size_t);
 static int	 sv_gen_cmp(const void *, const void *);
+static void	 sv_gen_dirserial(struct sv_gen *);
 
 /* sv_gen_target - the target of basedir/current: 0 or -1 */
 static int
@@ -40,6 +41,23 @@ sv_gen_target(const char *basedir, char *out, size_t outlen)
 		return -1;
 	out[n] = '\0';
 	return 0;
+}
+
+/* sv_gen_dirserial - a directory named gen-<serial> gives the serial */
+static void
+sv_gen_dirserial(struct sv_gen *g)
+{
+	const char		*b = strrchr(g->name, '/');
+	char			*end;
+	unsigned long long	 s;
+
+	b = b == NULL ? g->name : b + 1;
+	if (strncmp(b, "gen-", 4) != 0 || b[4] < '0' || b[4] > '9')
+		return;
+	errno = 0;
+	s = strtoull(b + 4, &end, 10);
+	if (*end == '\0' && errno == 0 && s != 0)
+		g->serial = s;
 }
 
 /* sv_gen_cmp - qsort: module names in byte order */
@@ -122,16 +140,9 @@ sv_gen_open(struct sv_gen *g, const char *basedir)
 			    av_strerror(serr));
 			goto fail;
 		}
-		if (g->nfds > 1 && sm.view.hdr->serial != g->serial) {
-			sigmap_close(&sm);
-			serr = EINVAL;
-			snprintf(g->err, sizeof(g->err),
-			    "%s: serial %llu, others %llu", file,
-			    (unsigned long long)sm.view.hdr->serial,
-			    (unsigned long long)g->serial);
-			goto fail;
-		}
-		g->serial = sm.view.hdr->serial;
+		/* a module kept from an older generation has its own serial */
+		if (sm.view.hdr->serial > g->serial)
+			g->serial = sm.view.hdr->serial;
 		if ((int64_t)sm.view.hdr->created > g->created)
 			g->created = (int64_t)sm.view.hdr->created;
 		g->bytes += sm.size;
@@ -141,6 +152,7 @@ sv_gen_open(struct sv_gen *g, const char *basedir)
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	closedir(d);
+	sv_gen_dirserial(g);
 	return 0;
 fail:
 	for (i = 0; i < n; i++)

@@ -10,8 +10,10 @@
  *	generation it names (in name order, O_RDONLY|O_CLOEXEC), maps and
  *	validates each one deeply (shm/sigmap.h), unmaps it again and keeps
  *	the descriptors: they are what workers receive with MSG_MODULES.
- *	g->serial is the modules' serial (they must agree), g->created the
- *	newest build time, g->bytes the modules' total size, g->name the
+ *	g->serial is that of the directory's name gen-<serial>, or else the
+ *	largest serial of its modules (a generation made with vigil-compile
+ *	--update holds modules of older serials), g->created the newest
+ *	build time, g->bytes the modules' total size, g->name the
  *	target of current.  sv_gen_close() closes the descriptors.
  *	sv_gen_changed() tells whether current now names another directory
  *	than the one g was opened from (1), the same (0), or cannot be read

@@ -77,6 +77,7 @@ struct worker {
 	struct job		*job;		/* in flight */
 	uint32_t		 njobs;
 	int64_t			 deadline;	/* ms, 0: none */
+	int64_t			 since;		/* ms: idle since */
 	int			 timedout;
 	int			 drain;		/* DRAIN after this job */
 	const char		*why;		/* why we killed it */
@@ -93,6 +94,8 @@ struct client {
 	int			 local;		/* unix: may pass descriptors */
 	uid_t			 uid;		/* the peer's, for paths */
 	gid_t			 gid;
+	gid_t			*groups;	/* its supplementary groups */
+	int			 ngroups;
 	char			 peer[SV_LOG_PEERMAX];	/* for the logs */
 	struct clamd		 cd;
 	int			 proto;		/* SV_PROTO_*, 0: not known yet */
@@ -133,6 +136,7 @@ struct job {
 	int			 fd;
 	char			*name;		/* in the reply and the logs */
 	struct req		*req;
+	uint64_t		 serial;	/* its worker's generation */
 };
 
 TAILQ_HEAD(workerq, worker);
@@ -190,6 +194,8 @@ struct sv_state {
 
 	uint64_t		 njobs, ninfected, ncrashes, ntimeouts;
 	uid_t			 euid;		/* at start */
+	gid_t			*groups;	/* our supplementary groups */
+	int			 ngroups;
 	int64_t			 t0;		/* sv_now() at start */
 };
 

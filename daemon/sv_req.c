@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,8 +118,9 @@ req_path(struct client *cl, struct clamd_ev *ev)
 /*
  * sv_as - open paths with the client's file-system identity (on), or the
  * daemon's again (off), so that a client can scan only what it can read
- * itself; supplementary groups are not applied.  Nothing to do when the
- * daemon is not root, or the client is.
+ * itself: its uid, gid and supplementary groups.  Nothing to do when the
+ * daemon is not root, or the client is.  The supervisor has one thread,
+ * so changing its groups for the time of an open is safe.
  */
 static void
 sv_as(const struct client *cl, int on)
@@ -126,11 +128,15 @@ sv_as(const struct client *cl, int on)
 	if (sv.euid != 0 || cl->uid == 0)
 		return;
 	if (on) {
+		if (setgroups((size_t)cl->ngroups, cl->groups) == -1)
+			(void)setgroups(0, NULL);
 		(void)setfsgid(cl->gid);
 		(void)setfsuid(cl->uid);
 	} else {
 		(void)setfsuid(0);
 		(void)setfsgid(0);
+		if (setgroups((size_t)sv.ngroups, sv.groups) == -1)
+			log_warn("%s: setgroups", __func__);
 	}
 }
 
@@ -272,7 +278,8 @@ job_done(struct job *j, struct verdict *v, const char *reason)
 	struct req	*r = j->req;
 	struct client	*cl = r->cl;
 	struct sv_detection d;
-	int		 quiet = r->isdir && r->cmd != CLAMD_EV_ALLMATCHSCAN;
+	int		 quiet = r->isdir;	/* clean files of a directory */
+	uint64_t	 serial = j->serial != 0 ? j->serial : sv.gen->serial;
 
 	sv.njobs++;
 	if (v != NULL && v->status == AV_INFECTED) {
@@ -284,7 +291,7 @@ job_done(struct job *j, struct verdict *v, const char *reason)
 		d.peer = cl->peer;
 		d.path = j->name;
 		d.v = v;
-		d.serial = sv.gen->serial;
+		d.serial = serial;
 		d.time = time(NULL);
 		sv_log_detection(&d);
 		(void)sv_exec_run(&d, sv_now());
@@ -293,7 +300,8 @@ job_done(struct job *j, struct verdict *v, const char *reason)
 	} else if (v == NULL || v->status == AV_NOTSCANNED)
 		r->nerrors++;
 	if (cl->fd != -1 && r->nj.on)	/* native: the whole tree */
-		native_reply_verdict(&cl->out, r->nj.id, j->name, v, reason);
+		native_reply_verdict(&cl->out, r->nj.id, j->name, v, reason,
+		    serial);
 	else if (cl->fd != -1) {
 		if (v == NULL)
 			clamd_reply_notscanned(&cl->out, &r->tag, j->name,
@@ -325,7 +333,7 @@ req_notscanned(struct req *r, const char *name, const char *reason)
 		return;
 	if (r->nj.on)
 		native_reply_verdict(&r->cl->out, r->nj.id, name, NULL,
-		    reason);
+		    reason, sv.gen->serial);
 	else
 		clamd_reply_notscanned(&r->cl->out, &r->tag, name, reason);
 }

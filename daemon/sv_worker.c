@@ -292,6 +292,8 @@ worker_dispatch_msg(struct worker *w)
 				return;
 			}
 			w->state = W_IDLE;
+		w->since = sv_now();
+			w->since = sv_now();
 			w->deadline = 0;
 			sv.everready = 1;
 			log_debug("worker %u pid %ld ready", w->slot,
@@ -487,6 +489,7 @@ job_dispatch(void)
 		close(j->fd);
 		j->fd = -1;
 		w->job = j;
+		j->serial = w->gen->serial;
 		w->state = W_BUSY;
 		log_debug("job %u %s: worker %u pid %ld, its job %u", j->id,
 		    sv_vis(j->name), w->slot, (long)w->pid, w->njobs + 1);

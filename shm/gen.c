@@ -22,6 +22,9 @@ static int	 gen_namecmp(const void *, const void *);
 static int	 gen_serialof(const char *, uint64_t *);
 static int	 gen_write(int, const char *, const uint8_t *, size_t);
 static int	 gen_fsyncdir(const char *);
+static void	 gen_rmtmp(const char *);
+static int	 gen_copy(int, int, const char *);
+static int	 gen_keep(const char *, int, const char *const *, size_t);
 
 /* gen_map - map and validate one module file */
 static int
@@ -252,15 +255,109 @@ gen_fsyncdir(const char *dir)
 	return rc;
 }
 
+/* gen_rmtmp - remove a directory being built and what it holds */
+static void
+gen_rmtmp(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.')
+				unlinkat(dirfd(d), de->d_name, 0);
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+/* gen_copy - copy one file between directories, fsynced */
+static int
+gen_copy(int from, int to, const char *name)
+{
+	char	 buf[65536];
+	ssize_t	 r, w;
+	int	 in, out, saved;
+
+	if ((in = openat(from, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if ((out = openat(to, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1) {
+		saved = errno;
+		close(in);
+		errno = saved;
+		return -1;
+	}
+	while ((r = read(in, buf, sizeof(buf))) != 0) {
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		for (w = 0; w < r; ) {
+			ssize_t	 k = write(out, buf + w, (size_t)(r - w));
+
+			if (k == -1) {
+				if (errno == EINTR)
+					continue;
+				goto fail;
+			}
+			w += k;
+		}
+	}
+	if (fsync(out) == -1)
+		goto fail;
+	close(in);
+	return close(out);
+fail:
+	saved = errno;
+	close(in);
+	close(out);
+	errno = saved;
+	return -1;
+}
+
+/* gen_keep - share the current generation's other modules (hard links) */
+static int
+gen_keep(const char *basedir, int dfd, const char *const *names, size_t n)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 cur[PATH_MAX];
+	size_t		 i, l;
+	int		 rc = 0;
+
+	if (path_join(cur, sizeof(cur), basedir, "current") == -1)
+		return -1;
+	if ((d = opendir(cur)) == NULL)
+		return errno == ENOENT ? 0 : -1;	/* nothing to keep */
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l < 6 ||
+		    strcmp(de->d_name + l - 5, ".vmod") != 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (strlen(names[i]) == l - 5 &&
+			    strncmp(names[i], de->d_name, l - 5) == 0)
+				break;
+		if (i < n)
+			continue;	/* replaced */
+		if (linkat(dirfd(d), de->d_name, dfd, de->d_name, 0) == -1)
+			rc = gen_copy(dirfd(d), dfd, de->d_name);
+	}
+	closedir(d);
+	return rc;
+}
+
 /* gen_install - write a generation aside, then flip current to it */
 int
 gen_install(const char *basedir, uint64_t serial, const char *const *names,
     const uint8_t *const *images, const size_t *sizes, size_t n, char *dir,
-    size_t dirlen)
+    size_t dirlen, unsigned flags)
 {
 	char	 tmp[PATH_MAX], final[PATH_MAX], link[PATH_MAX], rel[64];
 	char	 file[PATH_MAX];
-	size_t	 i, written = 0;
+	size_t	 i;
 	int	 dfd = -1, saved;
 
 	/* names become file names: no path, no hidden file, no nothing */
@@ -293,15 +390,12 @@ gen_install(const char *basedir, uint64_t serial, const char *const *names,
 	if ((dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if (path_fmt(file, sizeof(file), "%s.vmod", names[i]) == -1)
+		if (path_fmt(file, sizeof(file), "%s.vmod", names[i]) == -1 ||
+		    gen_write(dfd, file, images[i], sizes[i]) == -1)
 			goto fail;
-		if (gen_write(dfd, file, images[i], sizes[i]) == -1) {
-			if (errno != EEXIST)
-				unlinkat(dfd, file, 0);	/* a partial file */
-			goto fail;
-		}
-		written = i + 1;
 	}
+	if ((flags & GEN_KEEP) && gen_keep(basedir, dfd, names, n) == -1)
+		goto fail;
 	if (fsync(dfd) == -1)
 		goto fail;
 	close(dfd);
@@ -325,12 +419,7 @@ fail:
 	saved = errno;
 	if (dfd != -1)
 		close(dfd);
-	for (i = 0; i < written; i++) {
-		if (path_fmt(file, sizeof(file), "%s/%s.vmod", tmp,
-		    names[i]) == 0)
-			unlink(file);
-	}
-	rmdir(tmp);
+	gen_rmtmp(tmp);
 	errno = saved;
 	return -1;
 }

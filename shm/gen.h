@@ -8,7 +8,8 @@
  *	void	 gen_close(struct gen *g);
  *	int	 gen_install(const char *basedir, uint64_t serial,
  *		    const char *const *names, const uint8_t *const *images,
- *		    const size_t *sizes, size_t n, char *dir, size_t dirlen);
+ *		    const size_t *sizes, size_t n, char *dir, size_t dirlen,
+ *		    unsigned flags);
  *	uint64_t gen_next_serial(const char *basedir);
  * DESCRIPTION
  *	A base directory holds generations gen-<serial>/, each with the
@@ -28,8 +29,13 @@
  *	.current.tmp.<pid> at it and renames that over current, then fsyncs
  *	basedir.  It refuses an existing gen-<serial>, no modules, and names
  *	that are empty, start with '.', contain '/' or are longer than 64
- *	bytes (EINVAL, before anything is written).  On failure it removes
- *	what it wrote.  The new generation's path goes to dir (ENAMETOOLONG
+ *	bytes (EINVAL, before anything is written).  With GEN_KEEP in flags
+ *	the new generation also holds every module of the current one that
+ *	is not among names, as a hard link to the same file (a copy where
+ *	the file system refuses links): an update that replaces one module
+ *	shares the others' pages with the running generation, so a swap
+ *	maps only what changed.  Without a current generation there is
+ *	nothing to keep.  On failure it removes what it wrote.  The new generation's path goes to dir (ENAMETOOLONG
  *	if it does not fit).  gen_next_serial() returns a serial larger than
  *	every generation in basedir and at least the current time in
  *	seconds, or 0 when the largest serial is already used.
@@ -49,6 +55,7 @@
 #include "shm/sigmap.h"
 
 #define GEN_MAXMODS	32
+#define GEN_KEEP	0x01	/* gen_install: keep current's other modules */
 
 struct gen {
 	uint64_t		 serial;
@@ -62,7 +69,8 @@ struct gen {
 int	 gen_open(struct gen *, const char *);
 void	 gen_close(struct gen *);
 int	 gen_install(const char *, uint64_t, const char *const *,
-	    const uint8_t *const *, const size_t *, size_t, char *, size_t);
+	    const uint8_t *const *, const size_t *, size_t, char *, size_t,
+	    unsigned);
 uint64_t gen_next_serial(const char *);
 
 #endif

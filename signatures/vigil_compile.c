@@ -6,16 +6,20 @@
  * SYNOPSIS
  *	vigil-compile [-qv] [--strict] [--pua] [--serial N] [--name NAME]
  *	    [--flevel N] -o OUT SOURCE...
- *	vigil-compile [...] --install BASEDIR SOURCE...
+ *	vigil-compile [...] [--update] --install BASEDIR SOURCE...
+ *	vigil-compile [...] [-c FILE] [--update] -i SOURCE...
  * DESCRIPTION
  *	Reads .hdb .hsb .fp .sfp .ndb .ldb .ign .ign2 files, .cvd/.cld
  *	containers, directories of them and NAME.gz of any, and writes one
- *	module (-o) or installs a new generation in BASEDIR.  Prints what it
- *	compiled unless -q.  See vigil-compile.1.
+ *	module (-o) or installs a new generation in BASEDIR (-i: the
+ *	base_dir of vigil.cfg).  --update keeps the current generation's
+ *	other modules (hard links).  Prints what it compiled unless -q.
+ *	See vigil-compile.1.
  * DIAGNOSTICS
  *	Malformed lines: "file:line: reason" on stderr.  Exit status: 0 done,
  *	64 usage, 65 nothing to compile or --strict error, 66 a source is
- *	missing or unreadable, 73 the output cannot be created, 74 I/O error.
+ *	missing or unreadable, 73 the output cannot be created, 74 I/O error,
+ *	78 a bad configuration file (file:line).
  */
 #include <sys/stat.h>
 
@@ -35,10 +39,13 @@
 #include "util/path.h"
 #include "av/averr.h"
 #include "av/exitcodes.h"
+#include "conf/conf.h"
 #include "shm/gen.h"
 #include "signatures/cset.h"
 #include "signatures/sigsrc.h"
 #include "signatures/vmod.h"
+
+#define CO_CONFIG	"/etc/vigil/vigil.cfg"
 
 struct copts {
 	int		 quiet;
@@ -50,6 +57,7 @@ static void	 usage(void) __attribute__((noreturn));
 static void	 report(void *, const char *, unsigned long, const char *);
 static double	 now(void);
 static int	 write_module(const char *, const uint8_t *, size_t);
+static char	*config_basedir(const char *);
 static void	 print_stats(const struct cset_stats *, const char *, size_t,
 		    uint64_t, double, double);
 int		 compile_main(int, char **);
@@ -62,7 +70,10 @@ usage(void)
 	    "usage: vigil-compile [-qv] [--strict] [--pua] [--serial N] "
 	    "[--name NAME]\n"
 	    "                     [--flevel N] -o OUT SOURCE...\n"
-	    "       vigil-compile [options] --install BASEDIR SOURCE...\n");
+	    "       vigil-compile [options] [--update] --install BASEDIR "
+	    "SOURCE...\n"
+	    "       vigil-compile [options] [-c FILE] [--update] -i "
+	    "SOURCE...\n");
 	exit(EX_USAGE);
 }
 
@@ -176,6 +187,34 @@ print_stats(const struct cset_stats *st, const char *out, size_t size,
 	    tbuild);
 }
 
+/*
+ * config_basedir - base_dir of vigil.cfg (file, or the default file when
+ * it exists, else the built-in default); a bad file is fatal, with
+ * file:line
+ */
+static char *
+config_basedir(const char *file)
+{
+	struct conf	*c;
+	struct conf_view v;
+	char		 err[512], *dir;
+
+	if ((c = conf_new()) == NULL)
+		fatal("conf_new");
+	if (file == NULL && access(CO_CONFIG, F_OK) == 0)
+		file = CO_CONFIG;
+	if (file != NULL && conf_load_file(c, file, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		exit(EX_CONFIG);
+	}
+	if (conf_view(c, &v, CONF_SEC_GLOBAL, NULL, NULL) == -1)
+		fatal("conf_view");
+	if ((dir = strdup(conf_get_str(&v, CONF_K_BASE_DIR))) == NULL)
+		fatal("strdup");
+	conf_free(c);
+	return dir;
+}
+
 /* compile_main - the program */
 int
 compile_main(int argc, char **argv)
@@ -187,6 +226,8 @@ compile_main(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "flevel", required_argument, NULL, 'F' },
 		{ "install", required_argument, NULL, 'I' },
+		{ "update", no_argument, NULL, 'U' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -197,18 +238,21 @@ compile_main(int argc, char **argv)
 	struct copts		 co;
 	struct cset		*cs;
 	const char		*out = NULL, *install = NULL, *name = NULL;
-	const char		*errstr;
+	const char		*errstr, *config = NULL;
+	char			*confdir = NULL;
 	uint8_t			*img = NULL;
 	size_t			 size = 0;
 	uint64_t		 serial = 0;
 	double			 t0, t1, t2;
 	char			 gendir[4096];
-	int			 ch, i, ex = 0;
+	unsigned		 gflags = 0;
+	int			 ch, i, ex = 0, confinst = 0;
 
 	log_procinit("vigil-compile");
 	memset(&o, 0, sizeof(o));
 	memset(&co, 0, sizeof(co));
-	while ((ch = getopt_long(argc, argv, "o:qvh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:io:qvh", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			o.strict = 1;
@@ -232,6 +276,15 @@ compile_main(int argc, char **argv)
 		case 'I':
 			install = optarg;
 			break;
+		case 'U':
+			gflags |= GEN_KEEP;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'i':
+			confinst = 1;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -248,7 +301,14 @@ compile_main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0 || (out == NULL) == (install == NULL))
+	if (confinst) {
+		if (install != NULL)
+			usage();
+		install = confdir = config_basedir(config);
+	} else if (config != NULL)
+		free(config_basedir(config));	/* checked all the same */
+	if (argc == 0 || (out == NULL) == (install == NULL) ||
+	    (gflags != 0 && install == NULL))
 		usage();
 	if (name == NULL)
 		name = "vigil";
@@ -312,7 +372,7 @@ compile_main(int argc, char **argv)
 		size_t		 sizes[1] = { size };
 
 		if (gen_install(install, serial, names, imgs, sizes, 1,
-		    gendir, sizeof(gendir)) == -1) {
+		    gendir, sizeof(gendir), gflags) == -1) {
 			log_warn("install into %s", install);
 			ex = errno == EEXIST ? EX_CANTCREAT : EX_IOERR;
 			goto done;
@@ -328,6 +388,7 @@ compile_main(int argc, char **argv)
 		    t2 - t1);
 done:
 	free(img);
+	free(confdir);
 	cset_free(cs);
 	return ex;
 }

@@ -108,6 +108,7 @@
 #include "workers/zipx.h"
 
 #define ARC_FIRSTBUF	(64 * 1024)	/* first member buffer */
+#define ARC_XZ_MEMLIMIT	(256U << 20)	/* liblzma: xz -9 needs 65 MiB */
 #define ARC_RATIOMIN	(1024 * 1024)	/* the ratio bound's floor */
 #define ARC_MAXFAIL	64		/* failed headers in a row */
 #define ARC_NOLIMIT	UINT64_MAX
@@ -499,7 +500,8 @@ arc_zipx(struct arc_walk *w, const uint8_t *buf, size_t len)
 /*
  * arc_unxz - decode the xz streams (or the lzma-alone stream) in buf up to
  * where they end or break, at most cap bytes, into a new *out: 0, or -1
- * (ENOMEM)
+ * (ENOMEM).  A header asking for a dictionary beyond ARC_XZ_MEMLIMIT
+ * (any header can ask for 4 GiB) stops the decoding there, as damage does.
  */
 static int
 arc_unxz(const uint8_t *buf, size_t len, uint64_t cap, uint8_t **out,
@@ -512,7 +514,8 @@ arc_unxz(const uint8_t *buf, size_t len, uint64_t cap, uint8_t **out,
 
 	*out = NULL;
 	*outlen = 0;
-	if (lzma_auto_decoder(&z, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK) {
+	if (lzma_auto_decoder(&z, ARC_XZ_MEMLIMIT, LZMA_CONCATENATED) !=
+	    LZMA_OK) {
 		errno = ENOMEM;
 		return -1;
 	}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vigil-compile: sources of every kind, reports, errors, --strict, --install
 . "$(dirname "$0")/tap.sh"
-plan 27
+plan 36
 
 C=$BIN/vigil-compile
 S=$BIN/vigil-scan
@@ -85,3 +85,32 @@ $C -q --serial 101 --install base mixed.ndb >/dev/null 2>&1; rc=$?
 is "an existing serial is refused" "$rc" 73
 is "vigil-scan --db takes the base directory" \
     "$($S --db base --no-summary eicar.com)" "eicar.com: Eicar.Hash FOUND"
+
+# --update: replace one module, share the others with the running generation
+$C -q --serial 200 --name main --install upd mixed.ndb 2>/dev/null
+printf '%s' "$EICAR" | md5sum | sed 's/ .*/:68:Daily.Eicar/' > d1.hdb
+$C -q --serial 201 --name daily --update --install upd d1.hdb; rc=$?
+is "--update installs a generation" "$rc" 0
+is "it holds the old main and the new daily" "$(ls upd/gen-201)" \
+    "daily.vmod
+main.vmod"
+is "main is the same file (hard link)" \
+    "$(stat -c %i upd/gen-200/main.vmod)" "$(stat -c %i upd/gen-201/main.vmod)"
+is "and both modules detect" \
+    "$($S --db upd --no-summary eicar.com z.txt | sort)" \
+    "eicar.com: Daily.Eicar FOUND"
+printf 'aaGHIPQRbb' > g.bin
+is "main's signatures are still there" "$($S --db upd --no-summary g.bin)" \
+    "g.bin: Also.Good FOUND"
+$C -q --update -o x.vmod d1.hdb 2>/dev/null; rc=$?
+is "--update without an install is a usage error" "$rc" 64
+
+# -c FILE and -i: install into the configured base_dir
+printf '[global]\nbase_dir = %s/cfgbase\n' "$PWD" > v.cfg
+$C -q -c v.cfg -i --serial 300 d1.hdb; rc=$?
+is "-c FILE -i installs into base_dir" "$rc:$(readlink cfgbase/current)" \
+    "0:gen-300"
+printf '[global]\nbase_dir = relative\nbogus = 1\n' > bad.cfg
+err=$($C -q -c bad.cfg -i d1.hdb 2>&1); rc=$?
+is "a bad configuration exits 78" "$rc" 78
+like "naming file:line" "$err" "bad.cfg:2: "

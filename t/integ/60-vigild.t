@@ -8,7 +8,7 @@ TF=/usr/share/clamav-testfiles
 command -v clamdscan >/dev/null || skip_all "clamdscan is not installed"
 $PY -c 'import pyclamd' 2>/dev/null || skip_all "python3-pyclamd is not installed"
 [ -r $TF/clam.exe ] || skip_all "clamav-testfiles is not installed"
-plan 49
+plan 51
 
 C=$BIN/vigil-compile
 cd "$TMP"
@@ -271,8 +271,18 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	is "as root: the same file is scanned" \
 	    "$(raw "zSCAN $TMP/pub/closed.com\\0")" \
 	    "$TMP/pub/closed.com: Eicar-Test-Signature FOUND|"
+	# a file readable through a supplementary group only (SO_PEERGROUPS)
+	printf '%s' "$EICAR" > pub/group.com
+	chgrp 4242 pub/group.com && chmod 640 pub/group.com
+	is "as nobody in group 4242: a group-readable file is scanned" \
+	    "$(printf "zSCAN $TMP/pub/group.com\\0" | setpriv --reuid=65534 \
+	    --regid=65534 --groups=4242 $PY raw.py "$SOCK")" \
+	    "$TMP/pub/group.com: Eicar-Test-Signature FOUND|"
+	like "as nobody without the group: refused (groups are reset)" \
+	    "$(asnobody "zSCAN $TMP/pub/group.com\\0")" \
+	    "group.com: File path check failure: Permission denied. ERROR"
 else
-	skip 3 "not root, or no setpriv: peer credentials not tested"
+	skip 5 "not root, or no setpriv: peer credentials not tested"
 fi
 
 # --- SHUTDOWN ----------------------------------------------------------------

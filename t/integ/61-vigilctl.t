@@ -7,7 +7,7 @@
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 35
+plan 36
 
 C=$BIN/vigil-compile
 CTL=$BIN/vigilctl
@@ -128,6 +128,28 @@ like "a length below the header: an error" \
 like "a SCAN without descriptor nor stream: refused" \
     "$(raw "b'VGL1' + hdr(0x106, 56, 3) + bytes(40)")" \
     "SCAN without a descriptor or a stream"
+# a stream SCAN by hand: the R_VERDICT header's gen is the serial
+gen=$($PY - "$SOCK" <<'EOF'
+import socket, struct, sys
+def hdr(t, n, i):
+	return struct.pack("=IIII", t, n, i, 0)
+pay = struct.pack("=I", 2) + b"test\0\0\0\0" + struct.pack("=IQIQII", 0, 0, 0, 0, 0, 0)
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+s.sendall(b"VGL1" + hdr(0x106, 16 + len(pay), 5) + pay +
+    hdr(0x107, 21, 5) + b"hello" + hdr(0x107, 16, 5))
+out = b""
+while len(out) < 16 or len(out) < struct.unpack("=IIII", out[:16])[1] & 0x7fffffff:
+	b = s.recv(65536)
+	if not b:
+		break
+	out += b
+t, n, i, g = struct.unpack("=IIII", out[:16])
+print("%x %d %d" % (t, i, g))
+EOF
+)
+is "R_VERDICT: its gen field is the generation's serial" "$gen" "206 5 $s1"
 grep -q "native protocol: unknown frame type (request 3), dropped" vigild.log
 ok "a malformed frame is logged" test $? -eq 0
 is "and the daemon keeps serving" "$(ctl ping)" "PONG"

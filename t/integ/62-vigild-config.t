@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 29
+plan 36
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -165,3 +165,39 @@ skip 1 "workers send no MSG_LOG yet (t/unit/test_sv_log.c covers it)"
 stop
 is "SHUTDOWN: exit 0" "$?" 0
 ok "the stop is logged in the new file" grep -q 'vigild stopped' "$LOG"
+
+# --- reload_check_interval: current is watched -----------------------------------
+config 3 1
+sed -i 's/^reload_check_interval = 0$/reload_check_interval = 300ms/' vigil.cfg
+: > "$LOG"
+start vigild.err
+is "watch: clean.txt is clean" "$(raw "zSCAN $TMP/files/clean.txt")" \
+    "$TMP/files/clean.txt: OK|"
+md5sum files/clean.txt | sed 's/ .*/:10:Watch.Clean/' > watch.hdb
+$C -q --install "$BASE" --update --name watch watch.hdb
+NEW=$(readlink "$BASE/current" | sed 's/^gen-//')
+waitfor "$LOG" "reload: generation $SERIAL -> $NEW"
+ok "watch: a new current is seen and loaded" test $? -eq 0
+for _ in $(seq 50); do
+	r=$(raw "zSCAN $TMP/files/clean.txt")
+	[ "$r" = "$TMP/files/clean.txt: Watch.Clean FOUND|" ] && break
+	sleep 0.1
+done
+is "watch: its signatures are used" "$r" "$TMP/files/clean.txt: Watch.Clean FOUND|"
+# a broken generation: a module cut short; current flipped by hand
+mkdir "$BASE/gen-99999999999"
+head -c 1000 "$BASE/gen-$NEW/watch.vmod" > "$BASE/gen-99999999999/watch.vmod"
+ln -s gen-99999999999 "$BASE/cur.tmp" && mv -T "$BASE/cur.tmp" "$BASE/current"
+waitfor "$LOG" "reload: .*watch\.vmod.*; keeping generation $NEW"
+ok "watch: a broken generation is refused, the old one kept" test $? -eq 0
+is "watch: and the daemon scans with it" "$(raw "zSCAN $TMP/files/clean.txt")" \
+    "$TMP/files/clean.txt: Watch.Clean FOUND|"
+
+# --- exec_script children at shutdown: waited for, not left behind ----------------
+printf '#!/bin/sh\nsleep 1\necho done > %s/hook.done\n' "$TMP" > hook.sh
+raw "zSCAN $TMP/files/eicar.com" > /dev/null
+raw zSHUTDOWN > /dev/null
+wait $VPID
+is "shutdown: exit 0 after the script" "$?" 0
+is "shutdown: the script running at SHUTDOWN finished" \
+    "$(cat hook.done 2>/dev/null)" done

@@ -82,6 +82,7 @@ static void	 prep_toomany(void);
 static void	 test_open_case(void **);
 static void	 test_install_layout(void **);
 static void	 test_install_two_modules(void **);
+static void	 test_install_keep(void **);
 static void	 test_install_flips(void **);
 static void	 test_install_exists(void **);
 static void	 test_install_creates_base(void **);
@@ -348,7 +349,7 @@ install(uint64_t serial, const char *name, const uint8_t *img, size_t size,
 	size_t		 sizes[1] = { size };
 
 	return gen_install(base, serial, names, imgs, sizes, 1, dir,
-	    dir ? PATH_MAX : 0);
+	    dir ? PATH_MAX : 0, 0);
 }
 
 /* test_install_layout - gen-<serial>/NAME.vmod, current, nothing else */
@@ -393,7 +394,7 @@ test_install_two_modules(void **state)
 
 	(void)state;
 	assert_int_equal(gen_install(base, 42, names, imgs, sizes, 2, NULL,
-	    0), 0);
+	    0, 0), 0);
 	check_file("gen-42/daily.vmod", mod_a, mod_a_size);
 	check_file("gen-42/main.vmod", mod_b, mod_b_size);
 	check_current("gen-42");
@@ -402,6 +403,49 @@ test_install_two_modules(void **state)
 	assert_int_equal(g.nmods, 2);
 	assert_int_equal(g.serial, 42);
 	gen_close(&g);
+}
+
+/* test_install_keep - an update replaces one module and shares the rest */
+static void
+test_install_keep(void **state)
+{
+	const char	*names[2] = { "daily", "main" };
+	const uint8_t	*imgs[2] = { mod_a, mod_b };
+	size_t		 sizes[2] = { mod_a_size, mod_b_size };
+	const char	*upd[1] = { "daily" };
+	const uint8_t	*updimg[1] = { mod_b };
+	char		 p1[PATH_MAX], p2[PATH_MAX];
+	struct stat	 st1, st2;
+	struct gen	 g;
+
+	(void)state;
+	/* no current generation yet: nothing to keep, not an error */
+	assert_int_equal(gen_install(base, 50, upd, updimg, &mod_b_size, 1,
+	    NULL, 0, GEN_KEEP), 0);
+	check_file("gen-50/daily.vmod", mod_b, mod_b_size);
+	assert_int_equal(gen_install(base, 100, names, imgs, sizes, 2, NULL,
+	    0, 0), 0);
+	assert_int_equal(gen_install(base, 101, upd, updimg, &mod_b_size, 1,
+	    NULL, 0, GEN_KEEP), 0);
+	check_current("gen-101");
+	check_file("gen-101/daily.vmod", mod_b, mod_b_size);
+	check_file("gen-101/main.vmod", mod_b, mod_b_size);
+	check_file("gen-100/daily.vmod", mod_a, mod_a_size);
+	/* main is the same file as in gen-100: one page cache for both */
+	at(p1, "gen-100/main.vmod");
+	at(p2, "gen-101/main.vmod");
+	assert_int_equal(stat(p1, &st1), 0);
+	assert_int_equal(stat(p2, &st2), 0);
+	assert_true(st1.st_ino == st2.st_ino && st1.st_dev == st2.st_dev);
+	/* gen-50 was not current when 100 was installed: not kept */
+	at(p1, "gen-100/daily.vmod");
+	assert_int_equal(stat(p1, &st1), 0);
+	assert_int_equal(st1.st_nlink, 1);
+	assert_int_equal(gen_open(&g, base), 0);
+	assert_int_equal(g.nmods, 2);
+	assert_int_equal(g.serial, 101);
+	gen_close(&g);
+	check_no_tmp(base);
 }
 
 /* test_install_flips - a newer generation takes current */
@@ -458,8 +502,8 @@ test_install_creates_base(void **state)
 
 	(void)state;
 	at(sub, "db");
-	assert_int_equal(gen_install(sub, 1, names, imgs, sizes, 1, NULL, 0),
-	    0);
+	assert_int_equal(gen_install(sub, 1, names, imgs, sizes, 1, NULL, 0,
+	    0), 0);
 	check_file("db/gen-1/main.vmod", mod_a, mod_a_size);
 	at(cur, "db/current");
 	assert_true((n = readlink(cur, got, sizeof(got) - 1)) > 0);
@@ -515,8 +559,8 @@ test_install_bad_name_cleanup(void **state)
 	 */
 	write_file("victim.vmod", "keep me", 7);
 	errno = 0;
-	assert_int_equal(gen_install(base, 7, names, imgs, sizes, 2, NULL, 0),
-	    -1);
+	assert_int_equal(gen_install(base, 7, names, imgs, sizes, 2, NULL, 0,
+	    0), -1);
 	assert_int_equal(errno, EINVAL);
 	at(path, "victim.vmod");
 	if (stat(path, &st) == -1)
@@ -561,7 +605,7 @@ test_install_duplicate_names(void **state)
 	(void)state;
 	assert_int_equal(install(100, "main", mod_a, mod_a_size, NULL), 0);
 	assert_int_equal(gen_install(base, 101, names, imgs, sizes, 2, NULL,
-	    0), -1);
+	    0, 0), -1);
 	at(path, "gen-101");
 	assert_int_equal(stat(path, &st), -1);
 	check_current("gen-100");
@@ -924,6 +968,8 @@ main(void)
 		    test_install_layout },
 		{ "install: two modules in one generation",
 		    test_install_two_modules },
+		{ "install: GEN_KEEP links the current's other modules",
+		    test_install_keep },
 		{ "install: a larger serial flips current",
 		    test_install_flips },
 		{ "install: an existing serial fails with EEXIST",

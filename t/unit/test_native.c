@@ -581,8 +581,9 @@ test_replies(void **state)
 	    0);
 	assert_int_equal(verdict_object(&v, 0, "m.zip/e.com", 1, 2, 68), 1);
 	assert_int_equal(verdict_infected(&v, 1, "Eicar-Test-Signature"), 0);
-	native_reply_verdict(&b, 6, "m.zip", &v, NULL);
-	native_reply_verdict(&b, 7, "stream", NULL, "terminated; signal 11");
+	native_reply_verdict(&b, 6, "m.zip", &v, NULL, 1234567890);
+	native_reply_verdict(&b, 7, "stream", NULL, "terminated; signal 11",
+	    (uint64_t)UINT32_MAX + 1);
 	assert_false(b.failed);
 
 	m = next_reply(&b, &off);
@@ -635,6 +636,7 @@ test_replies(void **state)
 	verdict_init(&back);
 	m = next_reply(&b, &off);
 	assert_int_equal(m->hdr.id, 6);
+	assert_int_equal(m->hdr.gen, 1234567890);	/* the serial */
 	assert_int_equal(native_get_verdict(m, &back), 0);
 	assert_int_equal(back.status, AV_INFECTED);
 	assert_int_equal(back.nobj, 2);
@@ -643,6 +645,7 @@ test_replies(void **state)
 	    "Eicar-Test-Signature");
 	msg_free(m);
 	m = next_reply(&b, &off);
+	assert_int_equal(m->hdr.gen, 0);	/* too large for 32 bits */
 	assert_int_equal(native_get_verdict(m, &back), 0);
 	assert_int_equal(back.status, AV_NOTSCANNED);
 	assert_int_equal(back.nobj, 1);
@@ -698,9 +701,10 @@ test_verdict_cut(void **state)
 	assert_int_equal(verdict_infected(&v, 9, "Sig.B"), 0);
 	assert_int_equal(verdict_infected(&v, 11, "Sig.A"), 0);
 	buf_init(&b);
-	native_reply_verdict(&b, 3, "big.tar", &v, NULL);
+	native_reply_verdict(&b, 3, "big.tar", &v, NULL, 9);
 	assert_false(b.failed);
 	m = next_reply(&b, &off);
+	assert_int_equal(m->hdr.gen, 9);
 	verdict_init(&back);
 	assert_int_equal(native_get_verdict(m, &back), 0);
 	assert_int_equal(back.status, AV_INFECTED);

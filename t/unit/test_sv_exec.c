@@ -33,6 +33,7 @@ static char	 dir[] = "/tmp/vigil-test-sv-exec.XXXXXX";
 static const char *env_get(const struct sv_exec_env *, const char *);
 static void	 script(const char *, const char *);
 static void	 reap_all(void);
+static void	 slow_detection(struct sv_detection *, struct verdict *);
 
 /* env_get - the value of name in e, or NULL */
 static const char *
@@ -271,6 +272,24 @@ test_run(void **state)
 	verdict_free(&v);
 }
 
+/* slow_detection - a script that sleeps, and a detection for it */
+static void
+slow_detection(struct sv_detection *d, struct verdict *v)
+{
+	char	 path[256];
+
+	script("slow", "sleep 60");
+	snprintf(path, sizeof(path), "%s/slow", dir);
+	sv_exec_setup(path);
+	verdict_init(v);
+	assert_int_equal(verdict_object(v, UINT32_MAX, "f", 0, 0, 1), 0);
+	assert_int_equal(verdict_infected(v, 0, "N"), 0);
+	memset(d, 0, sizeof(*d));
+	d->peer = "tcp";
+	d->path = "f";
+	d->v = v;
+}
+
 /* test_cap_timeout - SV_EXEC_MAX at once; killed at the deadline */
 static void
 test_cap_timeout(void **state)
@@ -281,16 +300,7 @@ test_cap_timeout(void **state)
 	int			 i;
 
 	(void)state;
-	script("slow", "sleep 60");
-	snprintf(path, sizeof(path), "%s/slow", dir);
-	sv_exec_setup(path);
-	verdict_init(&v);
-	assert_int_equal(verdict_object(&v, UINT32_MAX, "f", 0, 0, 1), 0);
-	assert_int_equal(verdict_infected(&v, 0, "N"), 0);
-	memset(&d, 0, sizeof(d));
-	d.peer = "tcp";
-	d.path = "f";
-	d.v = &v;
+	slow_detection(&d, &v);
 	for (i = 0; i < SV_EXEC_MAX; i++)
 		assert_int_equal(sv_exec_run(&d, 1000 + i), 0);
 	assert_int_equal(sv_exec_running(), SV_EXEC_MAX);
@@ -317,6 +327,29 @@ test_cap_timeout(void **state)
 	verdict_free(&v);
 }
 
+/* test_shorten - at shutdown no script outlives the supervisor's deadline */
+static void
+test_shorten(void **state)
+{
+	struct sv_detection	 d;
+	struct verdict		 v;
+
+	(void)state;
+	slow_detection(&d, &v);
+	assert_int_equal(sv_exec_run(&d, 1000), 0);
+	assert_int_equal(sv_exec_run(&d, 2000), 0);
+	/* a later deadline is not pushed back, an earlier one moves */
+	sv_exec_shorten(1000 + SV_EXEC_TIMEOUT_MS + 5);
+	assert_int_equal(sv_exec_timers(1500), 1000 + SV_EXEC_TIMEOUT_MS);
+	sv_exec_shorten(1600);
+	assert_int_equal(sv_exec_timers(1500), 1600);
+	assert_int_equal(sv_exec_running(), 2);
+	assert_int_equal(sv_exec_timers(1600), 0);	/* both killed */
+	reap_all();
+	assert_int_equal(sv_exec_running(), 0);
+	verdict_free(&v);
+}
+
 int
 main(void)
 {
@@ -326,6 +359,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap_timeout, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_shorten, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
