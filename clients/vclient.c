@@ -25,6 +25,7 @@
 
 static int	 vc_fail(struct vclient *, int, const char *);
 static int	 vc_send(struct vclient *, struct msg *, int);
+static int	 vc_next(struct vclient *, int, uint32_t *, struct msg **);
 static int	 vc_recv(struct vclient *, uint32_t, struct msg **);
 static int	 vc_scan(struct vclient *, int, const struct native_req *,
 		    uint32_t);
@@ -106,21 +107,23 @@ vc_send(struct vclient *vc, struct msg *m, int fd)
 	return 0;
 }
 
-/* vc_recv - the reply to request id; 1 for an R_ERROR (read here) */
+/* vc_next - the next reply (m), or 1 for an R_ERROR (read here; *id) */
 static int
-vc_recv(struct vclient *vc, uint32_t id, struct msg **mp)
+vc_next(struct vclient *vc, int timeout, uint32_t *id, struct msg **mp)
 {
 	struct msg	*m;
 	const char	*text;
 	int		 r;
 
 	*mp = NULL;
+	*id = 0;
 	if (vc->sock == -1)
 		return vc_fail(vc, EBADF, "receive");
-	if ((r = msgbuf_recv(&vc->mb, &m, vc->timeout)) == 0)
+	if ((r = msgbuf_recv(&vc->mb, &m, timeout)) == 0)
 		return vc_fail(vc, ECONNRESET, "receive");
 	if (r == -1)
 		return vc_fail(vc, errno, "receive");
+	*id = m->hdr.id;
 	if (m->hdr.type == NATIVE_R_ERROR) {
 		if (native_get_error(m, &vc->code, &text) == -1) {
 			msg_free(m);
@@ -128,14 +131,27 @@ vc_recv(struct vclient *vc, uint32_t id, struct msg **mp)
 		}
 		snprintf(vc->text, sizeof(vc->text), "%s", text);
 		msg_free(m);
-		/* an error of a broken frame may come with id 0 */
 		return 1;
 	}
-	if (m->hdr.id != id) {
-		msg_free(m);
+	*mp = m;
+	return 0;
+}
+
+/* vc_recv - the reply to request id; 1 for an R_ERROR (read here) */
+static int
+vc_recv(struct vclient *vc, uint32_t id, struct msg **mp)
+{
+	uint32_t	 got;
+	int		 r;
+
+	/* an error of a broken frame may come with id 0 */
+	if ((r = vc_next(vc, vc->timeout, &got, mp)) != 0)
+		return r;
+	if (got != id) {
+		msg_free(*mp);
+		*mp = NULL;
 		return vc_fail(vc, EBADMSG, "reply to another request");
 	}
-	*mp = m;
 	return 0;
 }
 
@@ -146,7 +162,8 @@ vclient_request(struct vclient *vc, uint32_t type, struct msg **reply)
 	uint32_t	 id = vc->nextid++;
 
 	*reply = NULL;
-	if (type < NATIVE_PING || type > NATIVE_SHUTDOWN || vc->streamid != 0)
+	if (type < NATIVE_PING || type > NATIVE_SHUTDOWN || vc->streamid != 0 ||
+	    vc->npending != 0)
 		return vc_fail(vc, EINVAL, "request");
 	if (vc_send(vc, msg_new(type, id, 0), -1) == -1)
 		return -1;
@@ -206,6 +223,8 @@ vclient_scan_fd(struct vclient *vc, int fd, const struct native_req *opt,
 
 	if (fd < 0)
 		return vc_fail(vc, EBADF, "scan");
+	if (vc->npending != 0)
+		return vc_fail(vc, EINVAL, "scan");
 	if ((id = vc_scan(vc, fd, opt, 0)) == -1)
 		return -1;
 	return vc_verdict(vc, (uint32_t)id, v);
@@ -217,6 +236,8 @@ vclient_stream_begin(struct vclient *vc, const struct native_req *opt)
 {
 	int	 id;
 
+	if (vc->npending != 0)
+		return vc_fail(vc, EINVAL, "stream");
 	if ((id = vc_scan(vc, -1, opt, NATIVE_F_STREAM)) == -1)
 		return -1;
 	vc->streamid = (uint32_t)id;
@@ -286,4 +307,53 @@ vclient_scan_stream(struct vclient *vc, int in, const struct native_req *opt,
 			return r;
 	}
 	return vclient_stream_end(vc, v);
+}
+
+/* vclient_scan_send - send a SCAN with a descriptor, wait for nothing */
+int
+vclient_scan_send(struct vclient *vc, int fd, const struct native_req *opt,
+    uint32_t *idp)
+{
+	int	 id;
+
+	if (fd < 0)
+		return vc_fail(vc, EBADF, "scan");
+	if (vc->npending >= VCLIENT_MAXPIPE)
+		return vc_fail(vc, EBUSY, "scan");
+	if ((id = vc_scan(vc, fd, opt, 0)) == -1)
+		return -1;
+	vc->npending++;
+	*idp = (uint32_t)id;
+	return 0;
+}
+
+/* vclient_scan_recv - the next verdict of a request sent before */
+int
+vclient_scan_recv(struct vclient *vc, int timeout, uint32_t *idp,
+    struct verdict *v)
+{
+	struct msg	*m;
+	int		 r;
+
+	*idp = 0;
+	if (vc->npending == 0)
+		return vc_fail(vc, EINVAL, "receive");
+	verdict_reset(v);
+	if ((r = vc_next(vc, timeout, idp, &m)) == -1)
+		return -1;
+	if (r == 1 && *idp == 0)
+		return 1;		/* a broken frame: vigild hangs up */
+	if (*idp == 0 || *idp >= vc->nextid) {
+		msg_free(m);
+		return vc_fail(vc, EBADMSG, "reply to no request");
+	}
+	vc->npending--;
+	if (r == 1)
+		return 1;
+	if (native_get_verdict(m, v) == -1) {
+		msg_free(m);
+		return vc_fail(vc, EBADMSG, "verdict");
+	}
+	msg_free(m);
+	return 0;
 }

@@ -41,6 +41,7 @@
 #include "av/limits.h"
 #include "av/msgtypes.h"
 #include "conf/conf.h"
+#include "conf/conflog.h"
 #include "daemon/clamd.h"
 #include "daemon/native.h"
 #include "daemon/supervisor.h"
@@ -182,7 +183,7 @@ sv_config_live(void)
 {
 	int	 rc;
 
-	rc = sv_conf_log(&sv.v, sv.fg);
+	rc = conf_log(&sv.v, sv.fg);
 	sv_exec_setup(conf_get_str(&sv.v, CONF_K_EXEC_SCRIPT));
 	sv.scan_timeout = conf_get_duration(&sv.v, CONF_K_SCAN_TIMEOUT);
 	sv.maxstream = conf_get_size(&sv.v, CONF_K_MAX_STREAM_SIZE);

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <syslog.h>
 
 #include "conf/conf.h"
 #include "daemon/sv_conf.h"
@@ -66,38 +65,6 @@ sv_conf_load(const char *path)
 		return NULL;
 	}
 	return c;
-}
-
-/* sv_conf_facility - syslog_facility's index to a facility, -1: none */
-int
-sv_conf_facility(int index)
-{
-	static const int facs[] = { -1, LOG_MAIL, LOG_DAEMON, LOG_USER,
-	    LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
-	    LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7 };
-
-	if (index < 0 || (size_t)index >= sizeof(facs) / sizeof(facs[0]))
-		return -1;
-	return facs[index];
-}
-
-/* sv_conf_log - the log as v says */
-int
-sv_conf_log(const struct conf_view *v, int foreground)
-{
-	const char	*file = conf_get_str(v, CONF_K_LOG_FILE);
-	int		 lvl, fac;
-
-	lvl = (int)conf_get_int(v, CONF_K_LOG_LEVEL);
-	fac = sv_conf_facility(conf_get_enum(v, CONF_K_SYSLOG_FACILITY));
-	/* nowhere else to go: stderr (before daemonizing, /dev/null after) */
-	if (fac == -1 && file[0] == '\0')
-		foreground = 1;
-	if (log_open(lvl, fac, file, foreground) == -1) {
-		log_warn("log_file: open(%s) failed", file);
-		return -1;
-	}
-	return 0;
 }
 
 /* sv_conf_changes - log what differs between two configurations */

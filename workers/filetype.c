@@ -65,6 +65,7 @@
 #include <string.h>
 
 #include "util/bytes.h"
+#include "util/utf8.h"
 #include "workers/filetype.h"
 
 #define FT_TEXTWIN	4096		/* text, UTF-16 and mail window */
@@ -178,7 +179,6 @@ static int		 ft_lzma(const uint8_t *, size_t);
 static int		 ft_bmp(const uint8_t *, size_t);
 static int		 ft_oldtar(const uint8_t *, size_t);
 static int		 ft_binhex(const uint8_t *, size_t);
-static size_t		 ft_utf8seq(const uint8_t *, size_t, int *);
 static void		 ft_textstat(const uint8_t *, size_t,
 			    struct ft_textstat *);
 static enum ftype	 ft_utf16(const uint8_t *, size_t);
@@ -613,46 +613,6 @@ ft_binhex(const uint8_t *b, size_t len)
 	return ft_has(b, len, i, banner, sizeof(banner) - 1);
 }
 
-/*
- * ft_utf8seq - length of the well-formed multibyte UTF-8 sequence at p,
- * 0 if malformed; *cut is set when it was cut short by the end.
- */
-static size_t
-ft_utf8seq(const uint8_t *p, size_t n, int *cut)
-{
-	size_t	 need, i;
-	uint8_t	 lo = 0x80, hi = 0xbf;
-
-	*cut = 0;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		need = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		need = 3;
-		if (p[0] == 0xe0)
-			lo = 0xa0;		/* overlong */
-		else if (p[0] == 0xed)
-			hi = 0x9f;		/* surrogates */
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		need = 4;
-		if (p[0] == 0xf0)
-			lo = 0x90;		/* overlong */
-		else if (p[0] == 0xf4)
-			hi = 0x8f;		/* above U+10FFFF */
-	} else
-		return 0;
-	for (i = 1; i < need; i++) {
-		if (i >= n) {
-			*cut = 1;
-			return 0;
-		}
-		if (p[i] < lo || p[i] > hi)
-			return 0;
-		lo = 0x80;
-		hi = 0xbf;
-	}
-	return need;
-}
-
 /* ft_textstat - classify the bytes of the text window */
 static void
 ft_textstat(const uint8_t *b, size_t len, struct ft_textstat *ts)
@@ -671,7 +631,7 @@ ft_textstat(const uint8_t *b, size_t len, struct ft_textstat *ts)
 			i++;
 			continue;
 		}
-		k = ft_utf8seq(b + i, ts->n - i, &cut);
+		k = utf8_seq(b + i, ts->n - i, &cut);
 		if (cut)
 			break;
 		if (k == 0) {

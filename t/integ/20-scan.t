@@ -80,10 +80,11 @@ like "with its reason" "$err" "bad.vmod: module checksum mismatch"
 $C -q --install base "$VIGIL_TOP"/signatures/default
 { head -c 3000 /dev/zero; printf 'VIGIL-TEST-SIGNATURE: this is not a virus'; } \
     > late.bin
-printf '[global]\nbase_dir = %s/base\n[scan]\nmax_filesize = 1K\n' "$TMP" \
+# (without --db or [scan] db, vigil-scan goes through vigild: 70-*.t)
+printf '[scan]\ndb = %s/base\nmax_filesize = 1K\n' "$TMP" \
     > scan.cfg
 out=$($S -c scan.cfg --no-summary late.bin); rc=$?
-is "-c: base_dir is the database, [scan] max_filesize applies" "$rc:$out" \
+is "-c: [scan] db is the database, [scan] max_filesize applies" "$rc:$out" \
     "0:late.bin: limit: file size NOT SCANNED"
 out=$($S -c scan.cfg --max-filesize 1M --no-summary late.bin); rc=$?
 is "-c: an option wins over the file" "$rc:$out" \
