@@ -194,7 +194,9 @@ is "only a TCP daemon_addr: 5" "$(oneline $V -c tcp.cfg eicar.com)" \
 # --- the amavisd-new entry, applied as amavisd-new 2.13 applies it -------------
 # amavis FILES: the entry's verdict over a fake $tempdir/parts holding
 # FILES; the vigil-cli found in PATH is a wrapper that adds -c cli.cfg
-# (amavisd's would read /etc/vigil/vigil.cfg)
+# (amavisd's would read /etc/vigil/vigil.cfg); the entry's absolute
+# candidates are looked up by name in PATH too, so that a vigil-cli
+# installed on the machine (the package test installs one) is not used
 mkdir -p amavis wbin
 printf '#!/bin/sh\nexec %s -c %s "$@"\n' "$V" "$TMP/cli.cfg" > wbin/vigil-cli
 chmod 755 wbin/vigil-cli
@@ -219,7 +221,9 @@ die "backup list not empty\n" if @av_scanners_backup;
 die "not one entry\n" if @av_scanners != 1;
 my ($name, $cmd, $args, $clean, $infected, $names) = @{$av_scanners[0]};
 my $prog;
-for my $p (ref $cmd ? @$cmd : $cmd) {
+# The test looks every candidate up by its name in PATH, where the test's
+# wrapper comes first: an installed /usr/bin/vigil-cli must not answer.
+for my $p (map { s{.*/}{}r } (ref $cmd ? @$cmd : $cmd)) {
 	for my $d ($p =~ m{/} ? ('') : split(/:/, $ENV{PATH})) {
 		my $f = $d eq '' ? $p : "$d/$p";
 		if (-x $f && !-d $f) { $prog = $f; last }

@@ -7,6 +7,9 @@
 #	skip N REASON         N tests skipped
 #	diag TEXT             a comment line
 #
+# What a failed is/like got and wanted goes to stderr as well, as
+# Test::More's diag does, so that prove shows it in a quiet run (CI logs).
+#
 # VIGIL_BUILD (the build directory) and VIGIL_TOP (the tree) come from
 # scripts/run-tests; BIN is where the programs are; TMP is a scratch
 # directory removed at exit.
@@ -22,6 +25,7 @@ _failed=0
 plan() { echo "1..$1"; }
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 diag() { printf '# %s\n' "$*"; }
+_faildiag() { printf '# %s\n' "$*" >&2; }
 _result() {
 	_n=$((_n + 1))
 	if [ "$1" -eq 0 ]; then
@@ -42,8 +46,9 @@ is() {
 		_result 0 "$1"
 	else
 		_result 1 "$1"
-		diag "got:  '$2'"
-		diag "want: '$3'"
+		_faildiag "$1"
+		_faildiag "got:  '$2'"
+		_faildiag "want: '$3'"
 	fi
 }
 like() {
@@ -51,8 +56,9 @@ like() {
 		_result 0 "$1"
 	else
 		_result 1 "$1"
-		diag "got:  '$2'"
-		diag "want: /$3/"
+		_faildiag "$1"
+		_faildiag "got:  '$2'"
+		_faildiag "want: /$3/"
 	fi
 }
 skip() {
