@@ -8,21 +8,36 @@
  *	    [--flevel N] -o OUT SOURCE...
  *	vigil-compile [...] [--update] --install BASEDIR SOURCE...
  *	vigil-compile [...] [-c FILE] [--update] -i SOURCE...
+ *	vigil-compile [-q] [-c FILE] [--update] (--install BASEDIR | -i)
+ *	    --from-mirror DIR [--public-key FILE | --no-signature]
+ *	    [--socket PATH | --no-reload]
+ *	vigil-compile [-c FILE] --print-config [SECTION.]KEY
  * DESCRIPTION
  *	Reads .hdb .hsb .fp .sfp .ndb .ldb .ign .ign2 files, .cvd/.cld
  *	containers, directories of them and NAME.gz of any, and writes one
  *	module (-o) or installs a new generation in BASEDIR (-i: the
  *	base_dir of vigil.cfg).  --update keeps the current generation's
  *	other modules (hard links).  Prints what it compiled unless -q.
- *	See vigil-compile.1.
+ *	--from-mirror installs the modules of a mirror directory
+ *	(vigil-mirror, vigil-publish) after checking the signature of its
+ *	update.ver and every module, sharing unchanged modules with the
+ *	current generation, then asks vigild to reload (--reload does that
+ *	after a source install too).  --print-config prints a key's value
+ *	for scripts (vigil-update).  See vigil-compile.1.
  * DIAGNOSTICS
  *	Malformed lines: "file:line: reason" on stderr.  Exit status: 0 done,
  *	64 usage, 65 nothing to compile or --strict error, 66 a source is
  *	missing or unreadable, 73 the output cannot be created, 74 I/O error,
- *	78 a bad configuration file (file:line).
+ *	78 a bad configuration file (file:line) or public key; and for
+ *	--from-mirror and --reload (signatures/updatever.h): 10 update.ver
+ *	or a module it lists is missing, 11 bad signature (or malformed
+ *	update.ver, or another key), 12 a bad module (size, SHA-256, header
+ *	or structure), 13 installed but vigild was not told.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -37,15 +52,22 @@
 
 #include "util/log.h"
 #include "util/path.h"
+#include "util/digest.h"
 #include "av/averr.h"
 #include "av/exitcodes.h"
+#include "clients/vclient.h"
 #include "conf/conf.h"
+#include "daemon/native.h"
 #include "shm/gen.h"
 #include "signatures/cset.h"
+#include "signatures/mirror_dir.h"
+#include "signatures/mirror_sig.h"
 #include "signatures/sigsrc.h"
+#include "signatures/updatever.h"
 #include "signatures/vmod.h"
 
 #define CO_CONFIG	"/etc/vigil/vigil.cfg"
+#define CO_TIMEOUT	60000	/* ms for vigild to answer a reload */
 
 struct copts {
 	int		 quiet;
@@ -53,11 +75,34 @@ struct copts {
 	unsigned long	 nreported;
 };
 
+/* what the configuration file says, for the options left unset */
+struct cconf {
+	char		*basedir;
+	char		*pubkey;
+	char		*socket;
+};
+
+/* one module of a mirror, mapped and checked */
+struct fmod {
+	const struct updatever_mod *um;
+	uint8_t		*img;
+	size_t		 size;
+	int		 same;		/* identical in the current generation */
+};
+
 static void	 usage(void) __attribute__((noreturn));
 static void	 report(void *, const char *, unsigned long, const char *);
 static double	 now(void);
 static int	 write_module(const char *, const uint8_t *, size_t);
-static char	*config_basedir(const char *);
+static void	 config_load(const char *, struct cconf *);
+static void	 config_clear(struct cconf *);
+static int	 print_config(const char *, const char *);
+static int	 fm_map(const char *, struct fmod *);
+static int	 fm_current(const char *, struct fmod *, size_t, int *);
+static uint64_t	 fm_serial(const char *, uint64_t);
+static int	 fm_install(const char *, const char *, const char *, int,
+		    unsigned, int);
+static int	 tell_vigild(const char *, int);
 static void	 print_stats(const struct cset_stats *, const char *, size_t,
 		    uint64_t, double, double);
 int		 compile_main(int, char **);
@@ -73,7 +118,13 @@ usage(void)
 	    "       vigil-compile [options] [--update] --install BASEDIR "
 	    "SOURCE...\n"
 	    "       vigil-compile [options] [-c FILE] [--update] -i "
-	    "SOURCE...\n");
+	    "SOURCE...\n"
+	    "       vigil-compile [-q] [-c FILE] [--update] "
+	    "(--install BASEDIR | -i)\n"
+	    "                     --from-mirror DIR [--public-key FILE | "
+	    "--no-signature]\n"
+	    "                     [--socket PATH | --no-reload]\n"
+	    "       vigil-compile [-c FILE] --print-config [SECTION.]KEY\n");
 	exit(EX_USAGE);
 }
 
@@ -188,16 +239,16 @@ print_stats(const struct cset_stats *st, const char *out, size_t size,
 }
 
 /*
- * config_basedir - base_dir of vigil.cfg (file, or the default file when
- * it exists, else the built-in default); a bad file is fatal, with
- * file:line
+ * config_load - base_dir, [mirror] public_key and [daemon] socket of
+ * vigil.cfg (file, or the default file when it exists, else the built-in
+ * defaults); a bad file is fatal, with file:line
  */
-static char *
-config_basedir(const char *file)
+static void
+config_load(const char *file, struct cconf *cc)
 {
 	struct conf	*c;
 	struct conf_view v;
-	char		 err[512], *dir;
+	char		 err[512];
 
 	if ((c = conf_new()) == NULL)
 		fatal("conf_new");
@@ -209,10 +260,346 @@ config_basedir(const char *file)
 	}
 	if (conf_view(c, &v, CONF_SEC_GLOBAL, NULL, NULL) == -1)
 		fatal("conf_view");
-	if ((dir = strdup(conf_get_str(&v, CONF_K_BASE_DIR))) == NULL)
+	if ((cc->basedir = strdup(conf_get_str(&v, CONF_K_BASE_DIR))) == NULL)
+		fatal("strdup");
+	if (conf_view(c, &v, CONF_SEC_MIRROR, NULL, NULL) == -1)
+		fatal("conf_view");
+	if ((cc->pubkey = strdup(conf_get_str(&v, CONF_K_PUBLIC_KEY))) ==
+	    NULL)
+		fatal("strdup");
+	if (conf_view(c, &v, CONF_SEC_DAEMON, NULL, NULL) == -1)
+		fatal("conf_view");
+	if ((cc->socket = strdup(conf_get_str(&v, CONF_K_SOCKET))) == NULL)
 		fatal("strdup");
 	conf_free(c);
-	return dir;
+}
+
+/* config_clear - free what config_load() read */
+static void
+config_clear(struct cconf *cc)
+{
+	free(cc->basedir);
+	free(cc->pubkey);
+	free(cc->socket);
+	memset(cc, 0, sizeof(*cc));
+}
+
+/*
+ * print_config - the effective value of [SECTION.]KEY (section mirror by
+ * default) as a program of that section sees it, on one line
+ */
+static int
+print_config(const char *file, const char *what)
+{
+	struct conf	*c;
+	struct conf_view v;
+	const char	*dot;
+	char		 sec[64], err[512];
+	int		 s = CONF_SEC_MIRROR, k;
+
+	if ((dot = strchr(what, '.')) != NULL) {
+		if ((size_t)(dot - what) >= sizeof(sec))
+			usage();
+		memcpy(sec, what, (size_t)(dot - what));
+		sec[dot - what] = '\0';
+		if ((s = conf_sec_find(sec)) == -1) {
+			log_warnx("--print-config %s: no section [%s]", what,
+			    sec);
+			return EX_USAGE;
+		}
+		what = dot + 1;
+	}
+	if ((k = conf_key_find(what)) == -1) {
+		log_warnx("--print-config: no key %s", what);
+		return EX_USAGE;
+	}
+	if ((c = conf_new()) == NULL)
+		fatal("conf_new");
+	if (file == NULL && access(CO_CONFIG, F_OK) == 0)
+		file = CO_CONFIG;
+	if (file != NULL && conf_load_file(c, file, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		conf_free(c);
+		return EX_CONFIG;
+	}
+	if (conf_view(c, &v, (enum conf_sec)s, NULL, NULL) == -1)
+		fatal("conf_view");
+	printf("%s\n", conf_get_str(&v, (enum conf_key)k));
+	conf_free(c);
+	return 0;
+}
+
+/*
+ * fm_map - map a mirror's module and check it: the size and SHA-256 of
+ * update.ver, then the module's own validation, name and serial
+ */
+static int
+fm_map(const char *dir, struct fmod *f)
+{
+	const struct updatever_mod	*um = f->um;
+	const struct vmod_hdr		*h;
+	uint8_t				 sha[DIGEST_MAXLEN];
+	char				 path[PATH_MAX];
+	struct stat			 st;
+	void				*p;
+	int				 fd;
+
+	if (path_join(path, sizeof(path), dir, um->file) == -1) {
+		log_warnx("%s/%s: name too long", dir, um->file);
+		return EX_USAGE;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("module %s: %s", um->name, path);
+		return errno == ENOENT ? UPD_EX_NOBASE : EX_IOERR;
+	}
+	if (fstat(fd, &st) == -1) {
+		log_warn("%s", path);
+		close(fd);
+		return EX_IOERR;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != um->size) {
+		log_warnx("%s: %lld bytes, update.ver lists %llu: refused",
+		    path, (long long)st.st_size,
+		    (unsigned long long)um->size);
+		close(fd);
+		return UPD_EX_BADMOD;
+	}
+	p = mmap(NULL, (size_t)um->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		log_warn("mmap %s", path);
+		return EX_IOERR;
+	}
+	f->img = p;
+	f->size = (size_t)um->size;
+	/* from here on only the mapped bytes count: they are what we check */
+	if (digest_buf(DIGEST_SHA256, f->img, f->size, sha) == -1)
+		fatalx("SHA-256 failed");
+	if (memcmp(sha, um->sha256, UPDV_SHALEN) != 0) {
+		log_warnx("%s: SHA-256 differs from update.ver: refused",
+		    path);
+		return UPD_EX_BADMOD;
+	}
+	if (vmod_validate(f->img, f->size, 1) == -1) {
+		log_warnx("%s: %s: refused", path, av_strerror(errno));
+		return UPD_EX_BADMOD;
+	}
+	h = (const struct vmod_hdr *)(const void *)f->img;
+	if (strncmp(h->name, um->name, sizeof(h->name)) != 0 ||
+	    h->serial != um->version) {
+		log_warnx("%s: the module's header does not say module %s "
+		    "version %llu: refused", path, um->name,
+		    (unsigned long long)um->version);
+		return UPD_EX_BADMOD;
+	}
+	return 0;
+}
+
+/*
+ * fm_current - mark the modules the current generation already holds,
+ * byte for byte; *extra counts its modules the mirror does not have
+ */
+static int
+fm_current(const char *basedir, struct fmod *f, size_t n, int *extra)
+{
+	struct updatever_mod	 m;
+	struct dirent		*de;
+	DIR			*d;
+	char			 cur[PATH_MAX];
+	size_t			 i, l;
+
+	*extra = 0;
+	if (path_join(cur, sizeof(cur), basedir, "current") == -1)
+		return -1;
+	if ((d = opendir(cur)) == NULL)
+		return errno == ENOENT ? 0 : -1;
+	while ((de = readdir(d)) != NULL) {
+		l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l < 6 ||
+		    strcmp(de->d_name + l - 5, ".vmod") != 0)
+			continue;
+		for (i = 0; i < n; i++)
+			if (strlen(f[i].um->name) == l - 5 &&
+			    strncmp(f[i].um->name, de->d_name, l - 5) == 0)
+				break;
+		if (i == n) {
+			(*extra)++;
+			continue;
+		}
+		m = *f[i].um;
+		if (path_fmt(m.file, sizeof(m.file), "%s", de->d_name) == 0 &&
+		    mirror_dir_check(cur, &m) == 0)
+			f[i].same = 1;
+	}
+	closedir(d);
+	return 0;
+}
+
+/*
+ * fm_serial - the mirror's serial for the new generation when it is
+ * above every generation in basedir; else the next free serial
+ */
+static uint64_t
+fm_serial(const char *basedir, uint64_t want)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*end;
+	uint64_t	 s, max = 0;
+
+	if ((d = opendir(basedir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, "gen-", 4) != 0 ||
+			    de->d_name[4] < '0' || de->d_name[4] > '9')
+				continue;
+			errno = 0;
+			s = strtoull(de->d_name + 4, &end, 10);
+			if (*end == '\0' && errno == 0 && s > max)
+				max = s;
+		}
+		closedir(d);
+	}
+	return want > max ? want : gen_next_serial(basedir);
+}
+
+/*
+ * fm_install - a new generation from a mirror directory; returns the
+ * exit status (0 also when the current generation is the mirror's)
+ */
+static int
+fm_install(const char *dir, const char *basedir, const char *pubkey,
+    int quiet, unsigned gflags, int nosig)
+{
+	struct updatever	 u;
+	struct fmod		 f[UPDV_MAXMODS];
+	const char		*names[UPDV_MAXMODS];
+	const uint8_t		*imgs[UPDV_MAXMODS];
+	size_t			 sizes[UPDV_MAXMODS];
+	uint8_t			 pk[UPDV_PKLEN], buf[UPDV_MAXFILE];
+	char			 err[PATH_MAX + 256], gendir[PATH_MAX];
+	size_t			 len, i, n = 0, nsame = 0;
+	uint64_t		 serial;
+	int			 ex = 0, extra = 0;
+	unsigned		 flags;
+
+	memset(f, 0, sizeof(f));
+	if (!nosig && mirror_sig_load_public(pubkey, pk, err, sizeof(err)) ==
+	    -1) {
+		log_warnx("public key: %s", err);
+		return EX_CONFIG;
+	}
+	if (mirror_dir_read(dir, UPDV_FILENAME, buf, sizeof(buf), &len) ==
+	    -1) {
+		log_warn("%s/%s", dir, UPDV_FILENAME);
+		return errno == ENOENT ? UPD_EX_NOBASE : errno == EFBIG ?
+		    UPD_EX_BADSIG : EX_IOERR;
+	}
+	if (nosig)
+		log_warnx("WARNING: the signature of %s/%s is NOT checked "
+		    "(--no-signature): anyone who could write the mirror "
+		    "chooses your signatures", dir, UPDV_FILENAME);
+	if (mirror_sig_check(buf, len, nosig ? NULL : pk, &u, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s: %s: refused", dir, err);
+		return errno == EIO ? EX_SOFTWARE : UPD_EX_BADSIG;
+	}
+	for (i = 0; i < u.nmods && ex == 0; i++) {
+		f[i].um = &u.mods[i];
+		ex = fm_map(dir, &f[i]);
+	}
+	if (ex != 0)
+		goto done;
+	if (fm_current(basedir, f, u.nmods, &extra) == -1) {
+		log_warn("%s/current", basedir);
+		ex = EX_IOERR;
+		goto done;
+	}
+	for (i = 0; i < u.nmods; i++)
+		nsame += f[i].same;
+	if (nsame == u.nmods && (extra == 0 || (gflags & GEN_KEEP))) {
+		if (!quiet)
+			printf("up to date: %s/current holds mirror serial "
+			    "%llu\n", basedir, (unsigned long long)u.serial);
+		goto done;
+	}
+	/*
+	 * Unchanged modules become hard links to the current generation's
+	 * files (GEN_KEEP) when that keeps nothing the mirror lacks, or
+	 * when --update asks to keep the others; else all are written.
+	 */
+	flags = (extra == 0 || (gflags & GEN_KEEP)) ? GEN_KEEP : 0;
+	for (i = 0; i < u.nmods; i++) {
+		if (f[i].same && flags == GEN_KEEP)
+			continue;
+		names[n] = f[i].um->name;
+		imgs[n] = f[i].img;
+		sizes[n] = f[i].size;
+		n++;
+	}
+	serial = fm_serial(basedir, u.serial);
+	if (serial == 0 || gen_install(basedir, serial, names, imgs, sizes, n,
+	    gendir, sizeof(gendir), flags) == -1) {
+		log_warn("install into %s", basedir);
+		ex = EX_IOERR;
+		goto done;
+	}
+	if (!quiet)
+		printf("installed %s from mirror serial %llu: %zu modules, "
+		    "%zu new\n", gendir, (unsigned long long)u.serial,
+		    u.nmods, n);
+done:
+	for (i = 0; i < u.nmods; i++)
+		if (f[i].img != NULL)
+			munmap(f[i].img, f[i].size);
+	return ex;
+}
+
+/* tell_vigild - RELOAD over the control socket; 0 or UPD_EX_NOTOLD */
+static int
+tell_vigild(const char *sock, int quiet)
+{
+	struct vclient	 vc;
+	struct msg	*m = NULL;
+	uint64_t	 before, after;
+	uint32_t	 res;
+	int		 r;
+
+	if (sock == NULL || sock[0] == '\0') {
+		log_warnx("vigild not told: no control socket ([daemon] "
+		    "socket or --socket)");
+		return UPD_EX_NOTOLD;
+	}
+	if (vclient_open(&vc, sock, CO_TIMEOUT) == -1) {
+		log_warnx("vigild not told: %s", vc.text);
+		vclient_close(&vc);
+		return UPD_EX_NOTOLD;
+	}
+	if ((r = vclient_request(&vc, NATIVE_RELOAD, &m)) != 0) {
+		if (r == 1)
+			log_warnx("vigild refused the reload: %s (%s)",
+			    vc.text, native_strerror(vc.code));
+		else
+			log_warnx("vigild not told: %s", vc.text);
+		vclient_close(&vc);
+		return UPD_EX_NOTOLD;
+	}
+	r = native_get_reload(m, &res, &before, &after);
+	msg_free(m);
+	vclient_close(&vc);
+	if (r == -1) {
+		log_warnx("vigild not told: a malformed reply");
+		return UPD_EX_NOTOLD;
+	}
+	if (!quiet) {
+		if (res == NATIVE_RELOAD_SWITCHED)
+			printf("vigild reloaded: generation %llu -> %llu\n",
+			    (unsigned long long)before,
+			    (unsigned long long)after);
+		else
+			printf("vigild unchanged: generation %llu\n",
+			    (unsigned long long)after);
+	}
+	return 0;
 }
 
 /* compile_main - the program */
@@ -231,15 +618,25 @@ compile_main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "from-mirror", required_argument, NULL, 'M' },
+		{ "public-key", required_argument, NULL, 'K' },
+		{ "no-signature", no_argument, NULL, 'N' },
+		{ "socket", required_argument, NULL, 'X' },
+		{ "reload", no_argument, NULL, 'L' },
+		{ "no-reload", no_argument, NULL, 'l' },
+		{ "print-config", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct cconf		 cc;
 	struct cset_opts	 o;
 	struct copts		 co;
 	struct cset		*cs;
 	const char		*out = NULL, *install = NULL, *name = NULL;
 	const char		*errstr, *config = NULL;
-	char			*confdir = NULL;
+	const char		*mirror = NULL, *pubkey = NULL, *sock = NULL;
+	const char		*printkey = NULL;
+	int			 nosig = 0, reload = -1;
 	uint8_t			*img = NULL;
 	size_t			 size = 0;
 	uint64_t		 serial = 0;
@@ -251,6 +648,7 @@ compile_main(int argc, char **argv)
 	log_procinit("vigil-compile");
 	memset(&o, 0, sizeof(o));
 	memset(&co, 0, sizeof(co));
+	memset(&cc, 0, sizeof(cc));
 	while ((ch = getopt_long(argc, argv, "c:io:qvh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -295,20 +693,62 @@ compile_main(int argc, char **argv)
 			co.verbose = 1;
 			o.verbose = 1;
 			break;
+		case 'M':
+			mirror = optarg;
+			break;
+		case 'K':
+			pubkey = optarg;
+			break;
+		case 'N':
+			nosig = 1;
+			break;
+		case 'X':
+			sock = optarg;
+			break;
+		case 'L':
+			reload = 1;
+			break;
+		case 'l':
+			reload = 0;
+			break;
+		case 'P':
+			printkey = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (confinst) {
-		if (install != NULL)
+	if (printkey != NULL) {
+		if (argc != 0 || out != NULL || install != NULL || confinst ||
+		    mirror != NULL)
 			usage();
-		install = confdir = config_basedir(config);
-	} else if (config != NULL)
-		free(config_basedir(config));	/* checked all the same */
+		return print_config(config, printkey);
+	}
+	if (confinst && install != NULL)
+		usage();
+	if (confinst || config != NULL || mirror != NULL || reload == 1)
+		config_load(config, &cc);	/* checked all the same */
+	if (confinst)
+		install = cc.basedir;
+	if ((pubkey != NULL || nosig) && mirror == NULL)
+		usage();
+	if (mirror != NULL) {
+		if (argc != 0 || out != NULL || install == NULL ||
+		    (pubkey != NULL && nosig) || name != NULL)
+			usage();
+		ex = fm_install(mirror, install, pubkey != NULL ? pubkey :
+		    cc.pubkey, co.quiet, gflags, nosig);
+		if (ex == 0 && reload != 0)
+			ex = tell_vigild(sock != NULL ? sock : cc.socket,
+			    co.quiet);
+		config_clear(&cc);
+		return ex;
+	}
 	if (argc == 0 || (out == NULL) == (install == NULL) ||
-	    (gflags != 0 && install == NULL))
+	    (gflags != 0 && install == NULL) ||
+	    (reload == 1 && install == NULL))
 		usage();
 	if (name == NULL)
 		name = "vigil";
@@ -386,9 +826,11 @@ compile_main(int argc, char **argv)
 	if (!co.quiet)
 		print_stats(cset_stats(cs), out, size, serial, t1 - t0,
 		    t2 - t1);
+	if (reload == 1)
+		ex = tell_vigild(sock != NULL ? sock : cc.socket, co.quiet);
 done:
 	free(img);
-	free(confdir);
+	config_clear(&cc);
 	cset_free(cs);
 	return ex;
 }
