@@ -210,6 +210,7 @@ vc_verdict(struct vclient *vc, uint32_t id, struct verdict *v)
 		msg_free(m);
 		return vc_fail(vc, EBADMSG, "verdict");
 	}
+	vc->serial = m->hdr.gen;
 	msg_free(m);
 	return 0;
 }
@@ -354,6 +355,7 @@ vclient_scan_recv(struct vclient *vc, int timeout, uint32_t *idp,
 		msg_free(m);
 		return vc_fail(vc, EBADMSG, "verdict");
 	}
+	vc->serial = m->hdr.gen;
 	msg_free(m);
 	return 0;
 }

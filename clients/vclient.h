@@ -49,6 +49,9 @@
  *	bytes read from descriptor in until its end.  The verdict is the
  *	whole tree (av/verdict.h); a worker that crashed or timed out gives
  *	a tree whose root is not scanned with the cause as its reason.
+ *	After each verdict vc->serial holds the serial of the generation
+ *	that scanned (the reply's gen field, daemon/PROTOCOL.md; 0 when
+ *	vigild did not say).
  *
  *	Pipelining.  vclient_scan_send() sends a SCAN of descriptor fd as
  *	vclient_scan_fd() does, but returns as soon as it is sent, with the
@@ -104,6 +107,7 @@ struct vclient {
 	uint32_t	 npending;	/* vclient_scan_send() unanswered */
 	struct msgbuf	 mb;
 	uint32_t	 code;		/* of the last R_ERROR */
+	uint32_t	 serial;	/* generation of the last verdict */
 	char		 text[256];
 };
 

@@ -1,0 +1,250 @@
+/*
+ * mail_daemon.c - ask vigild for a message's verdict, with failover
+ *
+ * DESCRIPTION
+ *	mail_verdict() (mail.h) tries the daemon addresses in order.  A unix
+ *	socket goes through vclient_open(); HOST:PORT is connected here
+ *	(non-blocking connect bounded by the timeout) and then driven by the
+ *	same vclient calls, as vigild speaks the native protocol on every
+ *	socket.  A local daemon gets the caller's descriptor when there is
+ *	one; otherwise the message is streamed.  The verdict's reply names
+ *	the generation that scanned (vc.serial), the database serial of
+ *	the marks.
+ *	The strings of the request come from the peer's envelope: control
+ *	bytes become '_' and they are cut to fit, so that vigild never
+ *	refuses a request for them.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "av/verdict.h"
+#include "clients/mail.h"
+#include "clients/vclient.h"
+#include "daemon/native.h"
+#include "util/msg.h"
+
+#define MD_STRMAX	1000		/* below NATIVE_MAXNAME */
+
+static int	 tcp_open(struct vclient *, const char *, int);
+static void	 safe_str(char *, size_t, const char *);
+static int	 one_object(struct verdict *, size_t, const char *);
+static int	 ask(struct vclient *, int, const struct native_req *,
+		    const uint8_t *, size_t, int, struct verdict *);
+
+/* tcp_open - connect a vclient to HOST:PORT ([V6]:PORT) */
+static int
+tcp_open(struct vclient *vc, const char *addr, int timeout)
+{
+	struct addrinfo		 hints, *res = NULL, *ai;
+	struct pollfd		 pfd;
+	char			 host[256];
+	const char		*colon = strrchr(addr, ':'), *h = addr;
+	size_t			 hl;
+	socklen_t		 sl;
+	int			 s = -1, e = ECONNREFUSED, r;
+
+	memset(vc, 0, sizeof(*vc));
+	vc->sock = -1;
+	if (colon == NULL || colon == addr) {
+		errno = EINVAL;
+		return -1;
+	}
+	hl = (size_t)(colon - addr);
+	if (addr[0] == '[' && hl >= 2 && addr[hl - 1] == ']') {
+		h = addr + 1;
+		hl -= 2;
+	}
+	if (hl >= sizeof(host)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((r = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
+		errno = r == EAI_SYSTEM ? errno : EHOSTUNREACH;
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if ((s = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+		    SOCK_NONBLOCK, ai->ai_protocol)) == -1) {
+			e = errno;
+			continue;
+		}
+		if (connect(s, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		if (errno == EINPROGRESS) {
+			pfd.fd = s;
+			pfd.events = POLLOUT;
+			sl = sizeof(e);
+			if ((r = poll(&pfd, 1, timeout)) == 1 &&
+			    getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &sl) == 0 &&
+			    e == 0)
+				break;
+			if (r == 0)
+				e = ETIMEDOUT;
+			else if (r == -1)
+				e = errno;
+		} else
+			e = errno;
+		close(s);
+		s = -1;
+	}
+	freeaddrinfo(res);
+	if (s == -1) {
+		errno = e;
+		return -1;
+	}
+	if (send(s, NATIVE_MAGIC, NATIVE_MAGICLEN, MSG_NOSIGNAL) !=
+	    NATIVE_MAGICLEN) {
+		e = errno;
+		close(s);
+		errno = e;
+		return -1;
+	}
+	vc->sock = s;
+	vc->timeout = timeout;
+	vc->nextid = 1;
+	msgbuf_init(&vc->mb, s, 0);
+	return 0;
+}
+
+/* safe_str - s cut to fit, control bytes as '_' */
+static void
+safe_str(char *out, size_t len, const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s != NULL && s[i] != '\0' && i + 1 < len; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '_' :
+		    s[i];
+	out[i] = '\0';
+}
+
+/* one_object - a verdict of the message alone, not scanned for why */
+static int
+one_object(struct verdict *v, size_t len, const char *why)
+{
+	verdict_reset(v);
+	if (verdict_object(v, UINT32_MAX, "message", 0, 0, len) == -1 ||
+	    verdict_notscanned(v, 0, why) == -1)
+		return -1;
+	return 0;
+}
+
+/* ask - one scan on an open connection: as vclient's calls return */
+static int
+ask(struct vclient *vc, int local, const struct native_req *rq,
+    const uint8_t *msg, size_t len, int fd, struct verdict *v)
+{
+	int	 r;
+
+	if (local && fd >= 0)
+		return vclient_scan_fd(vc, fd, rq, v);
+	if ((r = vclient_stream_begin(vc, rq)) != 0 ||
+	    (r = vclient_stream_write(vc, msg, len)) != 0)
+		return r;
+	return vclient_stream_end(vc, v);
+}
+
+/* mail_verdict - the verdict of msg from the first daemon that answers */
+int
+mail_verdict(const struct mail_policy *p, const struct mail_env *e,
+    const uint8_t *msg, size_t len, int fd, struct verdict *v,
+    uint64_t *serial, char *err, size_t errlen)
+{
+	struct native_req	 rq;
+	struct vclient		 vc;
+	char			 rcpt[MD_STRMAX], user[MD_STRMAX];
+	char			 agent[64];
+	size_t			 i;
+	int			 r, local, e2 = ECONNREFUSED;
+
+	*serial = 0;
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "no daemon_addr");
+	if (p->max_message_size != 0 && len > p->max_message_size)
+		return one_object(v, len, "limit: message size");
+	safe_str(agent, sizeof(agent), e != NULL && e->agent != NULL ?
+	    e->agent : "mail");
+	safe_str(rcpt, sizeof(rcpt), e != NULL && e->nrcpts > 0 ?
+	    e->rcpts[0] : "");
+	safe_str(user, sizeof(user), e != NULL ? e->user : "");
+	memset(&rq, 0, sizeof(rq));
+	rq.agent = agent;
+	rq.rcpt = rcpt;
+	rq.user = user;
+	rq.name = "";
+	rq.flags = NATIVE_F_ALLMATCH;
+	for (i = 0; i < p->ndaemons; i++) {
+		local = p->daemons[i][0] == '/';
+		r = local ? vclient_open(&vc, p->daemons[i], p->timeout_ms) :
+		    tcp_open(&vc, p->daemons[i], p->timeout_ms);
+		if (r == -1) {
+			e2 = errno;
+			if (err != NULL && errlen > 0)
+				snprintf(err, errlen, "%s: %s", p->daemons[i],
+				    strerror(e2));
+			vclient_close(&vc);
+			continue;
+		}
+		r = ask(&vc, local, &rq, msg, len, fd, v);
+		if (r == 1 && vc.code == NATIVE_E_TOOBIG) {
+			vclient_close(&vc);
+			return one_object(v, len, "limit: stream size");
+		}
+		if (r != 0) {
+			e2 = r == 1 ? EPROTO : errno;
+			if (err != NULL && errlen > 0)
+				snprintf(err, errlen, "%s: %s", p->daemons[i],
+				    vc.text);
+			vclient_close(&vc);
+			continue;
+		}
+		*serial = vc.serial;
+		vclient_close(&vc);
+		return 0;
+	}
+	errno = e2;
+	return -1;
+}
+
+/* mail_scan - verdict, then decision; DEFER when no daemon answers */
+int
+mail_scan(const struct mail_policy *p, const struct mail_env *e,
+    const uint8_t *msg, size_t len, int fd, struct mail_out *o)
+{
+	struct verdict	 v;
+	uint64_t	 serial;
+	char		 err[300];
+	int		 rc, e2;
+
+	verdict_init(&v);
+	if (mail_verdict(p, e, msg, len, fd, &v, &serial, err,
+	    sizeof(err)) == -1) {
+		e2 = errno;
+		mail_out_free(o);
+		o->action = MAIL_DEFER;
+		o->failed = 1;
+		snprintf(o->reason, sizeof(o->reason),
+		    "Temporary failure: vigild: %s", err);
+		verdict_free(&v);
+		errno = e2;
+		return -1;
+	}
+	rc = mail_decide(p, e, msg, len, &v, serial, o);
+	e2 = errno;
+	verdict_free(&v);
+	errno = e2;
+	return rc;
+}
