@@ -21,9 +21,12 @@
 #include "shm/sigmap.h"
 #include "util/msg.h"
 #include "workers/pipeline.h"
+#include "workers/vcache.h"
 #include "workers/worker.h"
 
 #define WK_MAXMODULES	WIRE_MAXMODULES
+#define WK_CACHESLOTS	4096		/* clean verdicts kept */
+#define WK_CACHEBYTES	(8 << 20)	/* and their bytes at most */
 
 /* what the worker holds for its life */
 struct wk {
@@ -34,6 +37,7 @@ struct wk {
 	uint32_t		 nmods;
 	uint64_t		 serial;
 	struct pipeline		*pl;
+	struct vcache		*vc;		/* clean verdicts; may be NULL */
 	struct verdict		 v;
 };
 
@@ -62,6 +66,8 @@ worker_main(const struct worker_opts *wo)
 		st = AV_EX_NOMEM;
 		goto done;
 	}
+	/* without a cache the worker still scans: it is an optimisation */
+	w.vc = vcache_new(WK_CACHESLOTS, WK_CACHEBYTES);
 
 	/*
 	 * From here on: read and write the supervisor's socket, map the
@@ -163,7 +169,8 @@ wk_job(struct wk *w, struct msg *m)
 	void			*p = MAP_FAILED;
 	size_t			 len = 0;
 	uint32_t		 id = m->hdr.id;
-	int			 fd, r, st;
+	uint8_t			 key[VCACHE_KEYLEN];
+	int			 fd, r, st, cached;
 
 	if (wire_get_job(m, &job, &lim) == -1)
 		return EX_PROTOCOL;
@@ -188,7 +195,16 @@ wk_job(struct wk *w, struct msg *m)
 	close(fd);
 	if (w->wo->backstop != 0)
 		alarm(w->wo->backstop);
-	r = pipeline_run(w->pl, buf, len, job.name, &lim, job.flags, &w->v);
+	/* a clean answer for the same bytes, limits and flags is known */
+	cached = w->vc != NULL && vcache_key(key, buf, len, &lim,
+	    job.flags) == 0;
+	if (!cached || (r = vcache_get(w->vc, key, job.name, &w->v)) != 1) {
+		r = pipeline_run(w->pl, buf, len, job.name, &lim, job.flags,
+		    &w->v);
+		if (r == 0 && cached)
+			vcache_put(w->vc, key, &w->v);
+	} else
+		r = 0;
 	if (w->wo->backstop != 0)
 		alarm(0);
 	if (p != MAP_FAILED)
@@ -243,5 +259,6 @@ wk_free(struct wk *w)
 	for (i = 0; i < w->nmods; i++)
 		sigmap_close(&w->maps[i]);
 	verdict_free(&w->v);
+	vcache_free(w->vc);
 	msgbuf_clear(&w->mb);
 }

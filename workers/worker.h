@@ -29,6 +29,10 @@
  *	   each job with alarm(2) behind the supervisor's own deadline: the
  *	   default SIGALRM ends the worker, which the supervisor reports.
  *	   After wo->max_jobs jobs (0: no limit) it exits, to be replaced.
+ *	   Clean verdicts are kept (workers/vcache.h: keyed by the SHA-256
+ *	   of the bytes, limits and flags): the same input again gets the
+ *	   same tree without a scan, for the worker's life, which is that
+ *	   of its generation.
  *	4. MSG_DRAIN, or the end of the socket, ends it with 0.
  *
  *	Everything a sandboxed worker needs is set up before step 2; after
