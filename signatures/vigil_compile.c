@@ -22,7 +22,10 @@
  *	(vigil-mirror, vigil-publish) after checking the signature of its
  *	update.ver and every module, sharing unchanged modules with the
  *	current generation, then asks vigild to reload (--reload does that
- *	after a source install too).  --print-config prints a key's value
+ *	after a source install too).  It also repairs what an install
+ *	killed half-way left: the work of a dead process is removed, and a
+ *	whole gen-<serial> of the mirror's serial that is not current is
+ *	made current rather than written again.  --print-config prints a key's value
  *	for scripts (vigil-update).  See vigil-compile.1.
  * DIAGNOSTICS
  *	Malformed lines: "file:line: reason" on stderr.  Exit status: 0 done,
@@ -36,12 +39,14 @@
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +105,10 @@ static int	 print_config(const char *, const char *);
 static int	 fm_map(const char *, struct fmod *);
 static int	 fm_current(const char *, struct fmod *, size_t, int *);
 static uint64_t	 fm_serial(const char *, uint64_t);
+static int	 fm_deadtmp(const char *);
+static void	 fm_leftovers(const char *);
+static int	 fm_whole(const char *, const struct fmod *, size_t);
+static int	 fm_flip(const char *, const char *);
 static int	 fm_install(const char *, const char *, const char *, int,
 		    unsigned, int);
 static int	 tell_vigild(const char *, int);
@@ -463,6 +472,123 @@ fm_serial(const char *basedir, uint64_t want)
 }
 
 /*
+ * fm_deadtmp - name is ".gen-<serial>.tmp.<pid>" or ".current.tmp.<pid>"
+ * (gen_install()'s work in progress) and process pid is gone: 1
+ */
+static int
+fm_deadtmp(const char *name)
+{
+	const char	*t;
+	char		*end;
+	long		 pid;
+
+	if (strncmp(name, ".gen-", 5) != 0 &&
+	    strncmp(name, ".current.tmp.", 13) != 0)
+		return 0;
+	if ((t = strstr(name, ".tmp.")) == NULL || t[5] < '1' || t[5] > '9')
+		return 0;
+	errno = 0;
+	pid = strtol(t + 5, &end, 10);
+	if (*end != '\0' || errno != 0 || pid <= 0 || (pid_t)pid != pid)
+		return 0;
+	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+/*
+ * fm_leftovers - remove what an install killed half-way left in basedir:
+ * its generation directory being built and its temporary current link
+ */
+static void
+fm_leftovers(const char *basedir)
+{
+	DIR		*d, *sub;
+	struct dirent	*de, *se;
+	int		 fd;
+
+	if ((d = opendir(basedir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!fm_deadtmp(de->d_name))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			continue;	/* the link */
+		if ((fd = openat(dirfd(d), de->d_name, O_RDONLY |
+		    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+			continue;
+		if ((sub = fdopendir(fd)) == NULL) {
+			close(fd);
+			continue;
+		}
+		while ((se = readdir(sub)) != NULL)
+			if (strcmp(se->d_name, ".") != 0 &&
+			    strcmp(se->d_name, "..") != 0)
+				unlinkat(dirfd(sub), se->d_name, 0);
+		closedir(sub);
+		if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) == -1)
+			log_warn("%s/%s", basedir, de->d_name);
+	}
+	closedir(d);
+}
+
+/*
+ * fm_whole - gendir holds exactly the n modules f, intact: an install
+ * killed after it wrote the generation and before it flipped current
+ */
+static int
+fm_whole(const char *gendir, const struct fmod *f, size_t n)
+{
+	struct updatever_mod	 m;
+	struct dirent		*de;
+	DIR			*d;
+	size_t			 i, l, nmods = 0;
+
+	for (i = 0; i < n; i++) {
+		m = *f[i].um;
+		if (path_fmt(m.file, sizeof(m.file), "%s.vmod", m.name) ==
+		    -1 || mirror_dir_check(gendir, &m) == -1)
+			return 0;
+	}
+	if ((d = opendir(gendir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		l = strlen(de->d_name);
+		if (l > 5 && strcmp(de->d_name + l - 5, ".vmod") == 0)
+			nmods++;
+	}
+	closedir(d);
+	return nmods == n;
+}
+
+/* fm_flip - point basedir/current at rel, atomically, durably */
+static int
+fm_flip(const char *basedir, const char *rel)
+{
+	char	 link[PATH_MAX], cur[PATH_MAX];
+	int	 fd, rc, saved;
+
+	if (path_fmt(link, sizeof(link), "%s/.current.tmp.%ld", basedir,
+	    (long)getpid()) == -1 ||
+	    path_join(cur, sizeof(cur), basedir, "current") == -1)
+		return -1;
+	(void)unlink(link);
+	if (symlink(rel, link) == -1)
+		return -1;
+	if (rename(link, cur) == -1) {
+		saved = errno;
+		(void)unlink(link);
+		errno = saved;
+		return -1;
+	}
+	if ((fd = open(basedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+/*
  * fm_install - a new generation from a mirror directory; returns the
  * exit status (0 also when the current generation is the mirror's)
  */
@@ -477,6 +603,7 @@ fm_install(const char *dir, const char *basedir, const char *pubkey,
 	size_t			 sizes[UPDV_MAXMODS];
 	uint8_t			 pk[UPDV_PKLEN], buf[UPDV_MAXFILE];
 	char			 err[PATH_MAX + 256], gendir[PATH_MAX];
+	char			 rel[64];
 	size_t			 len, i, n = 0, nsame = 0;
 	uint64_t		 serial;
 	int			 ex = 0, extra = 0;
@@ -509,6 +636,7 @@ fm_install(const char *dir, const char *basedir, const char *pubkey,
 	}
 	if (ex != 0)
 		goto done;
+	fm_leftovers(basedir);
 	if (fm_current(basedir, f, u.nmods, &extra) == -1) {
 		log_warn("%s/current", basedir);
 		ex = EX_IOERR;
@@ -535,6 +663,20 @@ fm_install(const char *dir, const char *basedir, const char *pubkey,
 		imgs[n] = f[i].img;
 		sizes[n] = f[i].size;
 		n++;
+	}
+	/* the mirror's generation is there, whole, but not current */
+	if (path_fmt(rel, sizeof(rel), "gen-%llu",
+	    (unsigned long long)u.serial) == 0 &&
+	    path_join(gendir, sizeof(gendir), basedir, rel) == 0 &&
+	    fm_whole(gendir, f, u.nmods)) {
+		if (fm_flip(basedir, rel) == -1) {
+			log_warn("%s/current", basedir);
+			ex = EX_IOERR;
+		} else if (!quiet)
+			printf("installed %s from mirror serial %llu: %zu "
+			    "modules, already there\n", gendir,
+			    (unsigned long long)u.serial, u.nmods);
+		goto done;
 	}
 	serial = fm_serial(basedir, u.serial);
 	if (serial == 0 || gen_install(basedir, serial, names, imgs, sizes, n,
