@@ -74,6 +74,7 @@
 #include "clients/milter_spool.h"
 #include "conf/conf.h"
 #include "conf/conflog.h"
+#include "util/detach.h"
 #include "util/log.h"
 
 #ifndef VIGIL_VERSION
@@ -149,7 +150,6 @@ static sfsistat	 mfi_body(SMFICTX *, unsigned char *, size_t);
 static sfsistat	 mfi_eom(SMFICTX *);
 static sfsistat	 mfi_abort(SMFICTX *);
 static sfsistat	 mfi_close(SMFICTX *);
-static void	 daemonize(const char *);
 static const char *sock_path(const char *);
 
 /* usage - the synopsis, then exit */
@@ -611,41 +611,6 @@ mfi_close(SMFICTX *ctx)
 	return SMFIS_CONTINUE;
 }
 
-/* daemonize - fork, setsid, chdir /, stdio to /dev/null, pid file */
-static void
-daemonize(const char *pidfile)
-{
-	FILE	*fp;
-	int	 fd;
-
-	switch (fork()) {
-	case -1:
-		fatal("%s: fork", __func__);
-	case 0:
-		break;
-	default:
-		_exit(0);
-	}
-	if (setsid() == -1)
-		fatal("%s: setsid", __func__);
-	if (chdir("/") == -1)
-		fatal("%s: chdir(/)", __func__);
-	if ((fd = open("/dev/null", O_RDWR)) != -1) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	if (pidfile[0] != '\0') {
-		if ((fp = fopen(pidfile, "we")) == NULL)
-			fatal("%s: fopen(%s) failed", __func__, pidfile);
-		fprintf(fp, "%ld\n", (long)getpid());
-		if (fclose(fp) == EOF)
-			fatal("%s: write(%s) failed", __func__, pidfile);
-	}
-}
-
 /* sock_path - the file of a unix milter socket, or NULL */
 static const char *
 sock_path(const char *conn)
@@ -759,7 +724,7 @@ main(int argc, char *argv[])
 	if ((spath = sock_path(sock)) != NULL && lstat(spath, &sst) == -1)
 		spath = NULL;
 	if (!fg)
-		daemonize(pidfile);
+		detach(pidfile);
 	log_notice("vigil-milter %s started on %s", VIGIL_VERSION, sock);
 	rc = smfi_main();
 	if (spath != NULL && lstat(spath, &st) == 0 && S_ISSOCK(st.st_mode) &&

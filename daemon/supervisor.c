@@ -49,6 +49,7 @@
 #include "daemon/sv_exec.h"
 #include "daemon/sv_gen.h"
 #include "daemon/sv_priv.h"
+#include "util/detach.h"
 #include "util/log.h"
 #include "workers/pipeline.h"
 #include "workers/sandbox.h"
@@ -61,7 +62,6 @@ static void	 sv_reconfig(void);
 static void	 sv_open_unix(void);
 static void	 sv_open_tcp(void);
 static void	 sv_listen_add(int);
-static void	 sv_daemonize(void);
 static void	 sv_signals(void);
 static void	 sv_emptydir(void);
 static void	 sv_loop(void);
@@ -132,7 +132,7 @@ supervisor_main(const char *config, int foreground)
 	sv_open_unix();
 	sv_open_tcp();
 	if (!sv.fg)
-		sv_daemonize();
+		detach(sv.pidfile);
 	sv_signals();
 
 	log_notice("vigild %s started: generation %llu (%u modules), "
@@ -350,42 +350,6 @@ sv_listen_add(int fd)
 	ev.data.ptr = r;
 	if (epoll_ctl(sv.ep, EPOLL_CTL_ADD, fd, &ev) == -1)
 		fatal("%s: epoll_ctl", __func__);
-}
-
-/* sv_daemonize - fork, setsid, chdir /, stdio to /dev/null, pid file */
-static void
-sv_daemonize(void)
-{
-	FILE	*fp;
-	int	 fd;
-
-	switch (fork()) {
-	case -1:
-		fatal("%s: fork", __func__);
-	case 0:
-		break;
-	default:
-		/* the parent: the socket belongs to the child now */
-		_exit(0);
-	}
-	if (setsid() == -1)
-		fatal("%s: setsid", __func__);
-	if (chdir("/") == -1)
-		fatal("%s: chdir(/)", __func__);
-	if ((fd = open("/dev/null", O_RDWR)) != -1) {
-		dup2(fd, 0);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		if (fd > 2)
-			close(fd);
-	}
-	if (sv.pidfile[0] != '\0') {
-		if ((fp = fopen(sv.pidfile, "we")) == NULL)
-			fatal("%s: fopen(%s) failed", __func__, sv.pidfile);
-		fprintf(fp, "%ld\n", (long)getpid());
-		if (fclose(fp) == EOF)
-			fatal("%s: write(%s) failed", __func__, sv.pidfile);
-	}
 }
 
 /* sv_signals - signals become events on a signalfd */

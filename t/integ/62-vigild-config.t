@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 36
+plan 39
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -201,3 +201,17 @@ wait $VPID
 is "shutdown: exit 0 after the script" "$?" 0
 is "shutdown: the script running at SHUTDOWN finished" \
     "$(cat hook.done 2>/dev/null)" done
+
+# --- without -f: detached, its own session, the pid file ---------------------------
+config 3 1
+# current still names the broken generation of the watch test
+ln -s "gen-$NEW" "$BASE/cur.tmp" && mv -T "$BASE/cur.tmp" "$BASE/current"
+"$BIN"/vigild -c vigil.cfg 2> detach.err
+is "without -f: the parent returns 0 at once" "$?" 0
+for _ in $(seq 100); do [ "$(raw zPING 2>/dev/null)" = "PONG|" ] && break; sleep 0.1; done
+DPID=$(cat "$TMP/vigild.pid" 2>/dev/null)
+is "the pid file names a session leader" \
+    "$(ps -o sid= -p "${DPID:-0}" 2>/dev/null | tr -d ' ')" "${DPID:-none}"
+raw zSHUTDOWN > /dev/null
+for _ in $(seq 100); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+ok "it stops on SHUTDOWN" test -z "$(ps -o pid= -p "$DPID")"
