@@ -1,0 +1,606 @@
+#!/usr/bin/env bash
+# 85-vigil-smtpd.t - vigil-smtpd between real SMTP peers, with its own
+# vigild: swaks and smtp-source in front; behind it a small Python next hop
+# that keeps every message byte for byte, logs every command it gets and
+# fails on demand, and Postfix's smtp-sink.  Clean mail arrives byte for
+# byte plus the marks (in memory and spooled to a file), dot-stuffing
+# survives the round trip, EICAR is refused with 554 and never reaches
+# the next hop, defer and discard, the EHLO keywords filtered, the next
+# hop's replies to RCPT and to the final dot reach the client, pipelined
+# sessions with several messages, RSET, DSN/SMTPUTF8/XFORWARD parameters
+# passed on, max_message_size, the next hop refusing (4xx and 5xx) at
+# MAIL, RCPT, DATA and the final dot, dropping the connection at MAIL,
+# RCPT, DATA and after the data, staying silent at RCPT and after the
+# dot, client timeout, max_connections after SIGHUP, 200 messages from 20
+# concurrent smtp-source sessions all delivered, the next hop down at
+# connect, vigild stopped and started again in the middle of a session,
+# SIGTERM finishing the message in progress, vigild down.
+. "$(dirname "$0")/tap.sh"
+PY=/usr/bin/python3
+[ -x "$BIN/vigil-smtpd" ] || skip_all "vigil-smtpd is not built"
+command -v swaks >/dev/null || skip_all "swaks is not installed"
+[ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] ||
+    skip_all "postfix (smtp-sink, smtp-source) is not installed"
+plan 74
+
+cd "$TMP"
+chmod 755 "$TMP"
+SOCK=$TMP/vigild.sock
+BASE=$TMP/base
+mkdir -p "$BASE" sink spool q dump pause
+chmod 777 dump
+"$BIN"/vigil-compile -q --install "$BASE" "$VIGIL_TOP"/signatures/default ||
+    exit 1
+read -r PP PS PK < <($PY -c 'import socket
+ss = [socket.socket() for i in range(3)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])')
+cat > vigil.cfg <<EOF
+[global]
+base_dir = $BASE
+syslog_facility = none
+log_level = 4
+daemon_addr = $SOCK
+daemon_timeout = 20s
+quarantine_dir = $TMP/q
+[daemon]
+socket = $SOCK
+num_workers = 2
+pid_file = $TMP/vigild.pid
+user = nobody
+reload_check_interval = 0
+[smtp]
+listen_addr = 127.0.0.1
+listen_port = $PP
+server_addr = 127.0.0.1
+server_port = $PS
+max_connections = 50
+client_timeout = 2s
+server_timeout = 3s
+spool_memory = 4K
+tmp_dir = $TMP/spool
+max_message_size = 200K
+[defer@example.com]
+action_on_infected = defer
+[discard@example.com]
+action_on_infected = discard
+EOF
+
+# --- the peers ------------------------------------------------------------------
+# sink.py PORT DIR: the next hop.  DIR/msg/NNNNNN.eml holds each message
+# it accepts (unstuffed, as received), DIR/commands every command line.
+# MAIL from mail4xx*@ gets 451, mail5xx*@ 553, maildrop*@ a closed
+# connection; RCPT reject*@ 550, rcpt4xx*@ 450, drop*@ a closed
+# connection, stall*@ no answer; DATA after a recipient data4xx*@ gets
+# 451, data5xx*@ 554, datadrop*@ a closed connection; a message with
+# "X-Sink-Reply: CODE TEXT" gets that reply to its dot, one with
+# "X-Sink-Drop: yes" a closed connection, "X-Sink-Stall: yes" no answer.
+cat > sink.py <<'EOF'
+import asyncio, os, re, sys
+
+port, top = int(sys.argv[1]), sys.argv[2]
+count = 0
+EHLO = [b"sink.test", b"PIPELINING", b"SIZE 10240000", b"STARTTLS",
+    b"8BITMIME", b"AUTH PLAIN LOGIN", b"ENHANCEDSTATUSCODES", b"DSN",
+    b"SMTPUTF8", b"BINARYMIME", b"XFORWARD NAME ADDR PROTO HELO",
+    b"CHUNKING"]
+
+def note(line):
+    with open(os.path.join(top, "commands"), "ab") as f:
+        f.write(line + b"\n")
+
+async def session(r, w):
+    global count
+    rcpts = 0
+    stage = b""
+    w.write(b"220 sink.test ESMTP\r\n")
+    while True:
+        line = await r.readline()
+        if not line:
+            break
+        line = line.rstrip(b"\r\n")
+        note(line)
+        verb = line[:4].upper()
+        if verb == b"EHLO":
+            w.write(b"".join(b"250-" + e + b"\r\n" for e in EHLO[:-1]) +
+                b"250 " + EHLO[-1] + b"\r\n")
+        elif verb == b"HELO":
+            w.write(b"250 sink.test\r\n")
+        elif verb == b"MAIL":
+            rcpts = 0
+            stage = b""
+            if b"<mail4xx" in line:
+                w.write(b"451 4.3.0 Sender deferred, try again\r\n")
+            elif b"<mail5xx" in line:
+                w.write(b"553 5.7.1 Sender refused\r\n")
+            elif b"<maildrop" in line:
+                break
+            else:
+                w.write(b"250 2.1.0 Ok\r\n")
+        elif verb == b"RCPT":
+            m = re.search(rb"<([^>]*)>", line)
+            a = m.group(1) if m else b""
+            if a.startswith(b"reject"):
+                w.write(b"550 5.1.1 <" + a + b">: Recipient address "
+                    b"rejected: User unknown\r\n")
+            elif a.startswith(b"drop"):
+                break
+            elif a.startswith(b"stall"):
+                await asyncio.sleep(30)
+                break
+            elif a.startswith(b"rcpt4xx"):
+                w.write(b"450 4.2.0 <" + a + b">: Mailbox busy\r\n")
+            else:
+                if a.startswith(b"data"):
+                    stage = a[:7]
+                rcpts += 1
+                w.write(b"250 2.1.5 Ok\r\n")
+        elif verb == b"DATA":
+            if rcpts == 0:
+                w.write(b"554 5.5.1 Error: no valid recipients\r\n")
+                continue
+            if stage == b"data4xx":
+                w.write(b"451 4.3.0 Try DATA later\r\n")
+                await w.drain()
+                continue
+            if stage == b"data5xx":
+                w.write(b"554 5.3.0 DATA refused\r\n")
+                await w.drain()
+                continue
+            if stage == b"datadro":
+                break
+            w.write(b"354 go ahead\r\n")
+            await w.drain()
+            body = bytearray()
+            while True:
+                l = await r.readline()
+                if not l or l in (b".\r\n", b".\n"):
+                    break
+                body += l[1:] if l.startswith(b".") else l
+            note(b"<data>")
+            if re.search(rb"^X-Sink-Drop: yes", body, re.M):
+                break
+            if re.search(rb"^X-Sink-Stall: yes", body, re.M):
+                await asyncio.sleep(30)
+                break
+            m = re.search(rb"^X-Sink-Reply: (\d\d\d [^\r\n]*)", body, re.M)
+            if m:
+                w.write(m.group(1) + b"\r\n")
+            else:
+                count += 1
+                name = os.path.join(top, "msg", "%06d.eml" % count)
+                with open(name + ".tmp", "wb") as f:
+                    f.write(body)
+                os.rename(name + ".tmp", name)
+                w.write(b"250 2.0.0 Ok: queued as %d\r\n" % count)
+        elif verb == b"QUIT":
+            w.write(b"221 2.0.0 Bye\r\n")
+            await w.drain()
+            break
+        elif verb in (b"RSET", b"NOOP", b"XFOR"):
+            w.write(b"250 2.0.0 Ok\r\n")
+        else:
+            w.write(b"502 5.5.2 Error: command not recognized\r\n")
+        await w.drain()
+    w.close()
+
+async def main():
+    os.makedirs(os.path.join(top, "msg"), exist_ok=True)
+    srv = await asyncio.start_server(session, "127.0.0.1", port)
+    open(os.path.join(top, "ready"), "w").close()
+    async with srv:
+        await srv.serve_forever()
+
+asyncio.run(main())
+EOF
+# chat.py PORT [PAUSEDIR]: stdin in one write (pipelined, whatever the
+# RFC says), then every reply line until the server closes.  With
+# PAUSEDIR, stdin is cut at a line "@PAUSE": the first part is sent, the
+# replies read up to a 354, PAUSEDIR/ready made, and the rest sent once
+# PAUSEDIR/go exists.
+cat > chat.py <<'EOF'
+import os, socket, sys, time
+
+port = int(sys.argv[1])
+data = sys.stdin.buffer.read()
+s = socket.create_connection(("127.0.0.1", port), timeout=10)
+out = bytearray()
+if len(sys.argv) > 2:
+    d = sys.argv[2]
+    first, rest = data.split(b"@PAUSE\n", 1)
+    s.sendall(first)
+    while b"\n354 " not in b"\n" + out:
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+    open(os.path.join(d, "ready"), "w").close()
+    while not os.path.exists(os.path.join(d, "go")):
+        time.sleep(0.05)
+    data = rest
+s.sendall(data)
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+except (socket.timeout, ConnectionResetError):
+    out += b"(timeout)\r\n"
+sys.stdout.write(out.decode("latin-1").replace("\r\n", "\n"))
+EOF
+
+# steps.py PORT DIR: stdin is a session cut into steps by lines "@STEP".
+# Each step is sent in one write; once its replies are in (one per
+# command line, the greeting, and one per final dot), DIR/stepN is made
+# and the next step waits for DIR/goN.  Prints every reply line.
+cat > steps.py <<'EOF'
+import os, socket, sys, time
+
+port, d = int(sys.argv[1]), sys.argv[2]
+s = socket.create_connection(("127.0.0.1", port), timeout=20)
+buf, want = b"", 1
+for n, step in enumerate(sys.stdin.buffer.read().split(b"@STEP\n")):
+    if n > 0:
+        open(os.path.join(d, "step%d" % n), "w").close()
+        while not os.path.exists(os.path.join(d, "go%d" % n)):
+            time.sleep(0.05)
+    body = False
+    for l in step.splitlines():
+        l = l.rstrip(b"\r")
+        if body:
+            body = l != b"."
+            want += not body
+        else:
+            want += 1
+            body = l.upper() == b"DATA"
+    s.sendall(step)
+    while True:
+        lines = [l for l in buf.split(b"\r\n")[:-1] if l[3:4] != b"-"]
+        if len(lines) >= want:
+            break
+        b = s.recv(65536)
+        if not b:
+            break
+        buf += b
+sys.stdout.write(buf.decode("latin-1").replace("\r\n", "\n"))
+EOF
+
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+"$BIN"/vigild -f -c vigil.cfg 2> vigild.log &
+VPID=$!
+PIDS+=($VPID)
+$PY sink.py "$PS" sink 2> sink.log &
+SPID=$!
+PIDS+=($SPID)
+for i in $(seq 100); do [ -S "$SOCK" ] && [ -e sink/ready ] && break; sleep 0.1; done
+for i in $(seq 100); do
+	pgrep -f "vigild -c $TMP/vigil.cfg -x worker" >/dev/null && break
+	sleep 0.1
+done
+start_proxy() {
+	"$BIN"/vigil-smtpd -f -c vigil.cfg -p "$TMP/smtpd.pid" 2>> smtpd.log &
+	XPID=$!
+	PIDS+=($XPID)
+	for i in $(seq 100); do
+		(exec 3<>/dev/tcp/127.0.0.1/$PP) 2>/dev/null && break
+		sleep 0.1
+	done
+}
+start_proxy
+
+sw() { swaks --server 127.0.0.1:$PP --helo client.test --from a@example.org \
+    "$@" 2>&1; }
+chat() { $PY chat.py "$PP" "$@"; }
+# the final line of every reply, its code and enhanced code only
+codes() { grep -E '^[0-9]{3}( |$)' | cut -c1-3 | tr '\n' ' '; }
+nmsg() { ls sink/msg | wc -l; }
+lastmsg() { ls sink/msg/* | tail -n 1; }
+mark() { MARK=$(wc -l < sink/commands); }
+since() { tail -n +$((MARK + 1)) sink/commands | tr '\n' ' '; }
+serial() { readlink "$BASE/current" | sed 's/^gen-//'; }
+marks() { printf 'X-Vigil-Result: clean\r\nX-Virus-Scanner: Vigil %s (%s)\r\n' \
+    "$(cat "$VIGIL_TOP/VERSION")" "$(serial)"; }
+logged() { grep -c "$1" smtpd.log; }
+
+# messages: dot lines, CRLF; a big one that goes to tmp_dir; EICAR
+printf 'From: a@example.org\r\nTo: b@example.com\r\nSubject: dots\r\n\r\n' > clean.eml
+printf 'hello\r\n.dot line\r\n..two dots\r\n.\r\n. \r\nend\r\n' >> clean.eml
+{ printf 'From: a@example.org\r\nSubject: big\r\n\r\n'
+  head -c 90000 /dev/urandom | base64 -w 76 | sed 's/$/\r/'
+  printf '.leading dot\r\n'; } > big.eml
+E64=$(printf '%s' "$EICAR" | base64 -w0)
+printf 'From: a@example.org\r\nSubject: invoice\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="BB"\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--BB\r\nContent-Type: application/octet-stream; name="eicar.com"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n--BB--\r\n' "$E64" > eicar.eml
+
+# --- greeting, EHLO ---------------------------------------------------------------
+out=$(printf 'EHLO client.test\r\nQUIT\r\n' | chat)
+is "greeting relayed, EHLO without STARTTLS AUTH BINARYMIME CHUNKING" "$out" \
+"220 sink.test ESMTP
+250-sink.test
+250-PIPELINING
+250-SIZE 10240000
+250-8BITMIME
+250-ENHANCEDSTATUSCODES
+250-DSN
+250-SMTPUTF8
+250 XFORWARD NAME ADDR PROTO HELO
+221 2.0.0 Bye"
+
+# --- clean mail, byte for byte -----------------------------------------------------
+# the reference: what the next hop stores when swaks talks to it directly
+swaks --server 127.0.0.1:$PS --helo client.test --from a@example.org \
+    --to b@example.com --data @clean.eml >/dev/null 2>&1
+cp "$(lastmsg)" direct.eml
+swaks --server 127.0.0.1:$PS --helo client.test --from a@example.org \
+    --to b@example.com --data @big.eml >/dev/null 2>&1
+cp "$(lastmsg)" direct-big.eml
+n0=$(nmsg)
+out=$(sw --to b@example.com --data @clean.eml)
+is "clean: swaks exits 0" "$?" 0
+like "clean: the next hop's reply to the dot reaches the client" "$out" \
+    "<-  250 2.0.0 Ok: queued as $((n0 + 1))"
+is "clean: one message at the next hop" "$(nmsg)" $((n0 + 1))
+cmp -s "$(lastmsg)" <({ marks; cat direct.eml; }) 
+is "clean: the marks, then the message byte for byte" "$?" 0
+is "dot-stuffing round trip: dot lines kept" \
+    "$(grep -c '^\.' "$(lastmsg)")" 4
+sw --to b@example.com --data @big.eml >/dev/null
+is "90 KB (spooled to tmp_dir): exit 0" "$?" 0
+cmp -s "$(lastmsg)" <({ marks; cat direct-big.eml; })
+is "90 KB: byte for byte" "$?" 0
+is "tmp_dir is left empty" "$(ls -A spool | wc -l)" 0
+like "one log line per message" "$(grep 'result=clean' smtpd.log | tail -n 1)" \
+    '\[127\.0\.0\.1\]:[0-9]+: from=<a@example\.org> to=<b@example\.com> size=[0-9]+ result=clean action=accept reason="Clean" reply="250 2\.0\.0 Ok: queued as [0-9]+" time=[0-9.]+s'
+
+# --- EICAR, defer, discard ---------------------------------------------------------
+n0=$(nmsg); mark
+out=$(sw --to b@example.com --data @eicar.eml)
+is "EICAR: swaks exits 26 (refused after data)" "$?" 26
+like "EICAR: 554 5.7.1" "$out" "<\*\* 554 5\.7\.1 Virus found: Eicar-Test-Signature"
+is "EICAR: nothing at the next hop" "$(nmsg)" "$n0"
+is "EICAR: the next hop got RSET, never DATA" "$(since)" \
+    "EHLO client.test MAIL FROM:<a@example.org> RCPT TO:<b@example.com> RSET QUIT "
+like "EICAR: logged" "$(grep 'action=reject' smtpd.log | tail -n 1)" \
+    'to=<b@example\.com> size=[0-9]+ result=deleted action=reject reason="Virus found: Eicar-Test-Signature" reply="554 5\.7\.1 Virus found: Eicar-Test-Signature"'
+out=$(sw --to defer@example.com --data @eicar.eml)
+like "defer (recipient section): 451 4.7.1" "$out" "<\*\* 451 4\.7\.1 Virus found"
+out=$(sw --to discard@example.com --data @eicar.eml)
+is "discard: swaks exits 0" "$?" 0
+like "discard: 250" "$out" "<-  250 2\.0\.0 Ok: discarded by Vigil"
+is "defer, discard: nothing at the next hop" "$(nmsg)" "$n0"
+
+# --- the next hop's own replies ------------------------------------------------------
+out=$(sw --to reject1@example.com --data @clean.eml)
+like "RCPT refused by the next hop: its 550 relayed" "$out" \
+    "<\*\* 550 5\.1\.1 <reject1@example\.com>: Recipient address rejected: User unknown"
+out=$(sw --to b@example.com --data 'X-Sink-Reply: 452 4.3.1 Insufficient system storage\r\n\r\nx\r\n')
+like "452 to the final dot relayed" "$out" "<\*\* 452 4\.3\.1 Insufficient system storage"
+out=$(sw --to b@example.com --data 'X-Sink-Reply: 554 5.7.0 Go away\r\n\r\nx\r\n')
+like "554 to the final dot relayed" "$out" "<\*\* 554 5\.7\.0 Go away"
+is "... and nothing kept" "$(nmsg)" "$n0"
+
+# --- pipelining --------------------------------------------------------------------------
+n0=$(nmsg)
+out=$(sw --pipeline --to reject1@example.com,b@example.com --data @clean.eml)
+is "swaks --pipeline, one recipient refused: exit 0" "$?" 0
+is "... replies in order" "$(printf '%s\n' "$out" | grep '^<' | grep -v '^<-  250-' | cut -c5-7 | tr '\n' ' ')" \
+    "220 250 250 550 250 354 250 221 "
+is "... delivered" "$(nmsg)" $((n0 + 1))
+mark
+out=$(printf '%s' 'EHLO client.test
+XFORWARD NAME=spike.example ADDR=192.0.2.1
+MAIL FROM:<a@example.org>
+RCPT TO:<b@example.com>
+RCPT TO:<reject2@example.com>
+DATA
+Subject: p1
+
+one
+.
+RSET
+MAIL FROM:<ä@example.org> SMTPUTF8 BODY=8BITMIME
+RCPT TO:<c@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;c@example.com
+DATA
+Subject: p2
+
+..two
+.
+NOOP
+STARTTLS
+AUTH PLAIN AGFhAGI=
+QUIT
+' | sed 's/$/\r/' | chat)
+is "a whole session in one write: every reply, in order" "$(printf "%s\n" "$out" | codes)" \
+    "220 250 250 250 250 550 354 250 250 250 250 354 250 250 454 502 221 "
+is "... two messages delivered" "$(nmsg)" $((n0 + 3))
+is "... the second one unstuffed once" "$(tail -n 1 "$(lastmsg)")" ".two"$'\r'
+like "... XFORWARD, SMTPUTF8, BODY and DSN parameters passed on" "$(since)" \
+    "^EHLO client.test XFORWARD NAME=spike.example ADDR=192.0.2.1 MAIL FROM:<a@example.org> RCPT TO:<b@example.com> RCPT TO:<reject2@example.com> DATA <data> RSET MAIL FROM:<ä@example.org> SMTPUTF8 BODY=8BITMIME RCPT TO:<c@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;c@example.com DATA <data> NOOP QUIT $"
+out=$(printf 'HELO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<reject3@example.com>\r\nDATA\r\nQUIT\r\n' | chat)
+is "DATA with no recipient accepted: 554 5.5.1" "$(printf '%s\n' "$out" | codes)" \
+    "220 250 250 550 554 221 "
+out=$(printf 'HELO c\r\nDATA\r\nQUIT\r\n' | chat)
+like "DATA without MAIL: 503" "$out" "503 5\.5\.1 Error: need MAIL command"
+
+# --- size ---------------------------------------------------------------------------------
+n0=$(nmsg); mark
+{ printf 'Subject: huge\r\n\r\n'; head -c 300000 /dev/zero | tr '\0' 'x' |
+    fold -w 998 | sed 's/$/\r/'; } > huge.eml
+out=$(sw --to b@example.com --data @huge.eml)
+like "over max_message_size: 552 5.3.4" "$out" "<\*\* 552 5\.3\.4 "
+is "... nothing at the next hop, which got RSET" "$(nmsg):$(since)" \
+    "$n0:EHLO client.test MAIL FROM:<a@example.org> RCPT TO:<b@example.com> RSET QUIT "
+
+# --- the next hop fails ---------------------------------------------------------------------
+out=$(sw --to b@example.com --data 'X-Sink-Drop: yes\r\n\r\nx\r\n')
+like "next hop drops the connection after the data: 451" "$out" \
+    "<\*\* 451 4\.4\.2 Error: next hop lost, message not delivered"
+is "... nothing kept" "$(nmsg)" "$n0"
+out=$(sw --to drop@example.com --data @clean.eml)
+like "next hop drops the connection at RCPT: 421" "$out" \
+    "<\*\* 421 4\.4\.2 [^ ]+ Error: next hop closed the connection"
+t0=$(date +%s)
+out=$(sw --to stall@example.com --data @clean.eml)
+like "next hop silent at RCPT: 421 after server_timeout" "$out" \
+    "<\*\* 421 4\.4\.2 [^ ]+ Error: next hop closed the connection"
+t=$(( $(date +%s) - t0 ))
+ok "... within 3 to 6 s ($t s)" test "$t" -ge 3 -a "$t" -le 6
+
+# --- the next hop refuses at every stage, drops, stalls -----------------------------
+n0=$(nmsg); mark
+out=$(printf '%s' 'EHLO client.test
+MAIL FROM:<mail4xx@example.org>
+MAIL FROM:<mail5xx@example.org>
+MAIL FROM:<a@example.org>
+RCPT TO:<rcpt4xx@example.com>
+RCPT TO:<b@example.com>
+DATA
+Subject: after refusals
+
+x
+.
+QUIT
+' | sed 's/$/\r/' | chat)
+is "MAIL 451 and 553, RCPT 450 relayed; the session goes on and delivers" \
+    "$(printf '%s\n' "$out" | codes)" "220 250 451 553 250 450 250 354 250 221 "
+like "... the next hop's texts unchanged" "$(printf '%s' "$out" | tr '\n' ' ')" \
+    "451 4\.3\.0 Sender deferred, try again 553 5\.7\.1 Sender refused 250 2\.1\.0 Ok 450 4\.2\.0 <rcpt4xx@example\.com>: Mailbox busy"
+is "... one message at the next hop" "$(nmsg)" $((n0 + 1))
+n0=$(nmsg); mark
+out=$(sw --to data4xx@example.com --data @clean.eml)
+like "next hop answers our DATA with 451: the client gets it at the dot" "$out" \
+    "<\*\* 451 4\.3\.0 Try DATA later"
+out=$(sw --to data5xx@example.com --data @clean.eml)
+like "next hop answers our DATA with 554: the client gets it at the dot" "$out" \
+    "<\*\* 554 5\.3\.0 DATA refused"
+is "... nothing kept; DATA refused, RSET sent" "$(nmsg):$(since)" \
+    "$n0:EHLO client.test MAIL FROM:<a@example.org> RCPT TO:<data4xx@example.com> DATA RSET QUIT EHLO client.test MAIL FROM:<a@example.org> RCPT TO:<data5xx@example.com> DATA RSET QUIT "
+out=$(sw --from maildrop@example.org --to b@example.com --data @clean.eml)
+like "next hop drops the connection at MAIL: 421" "$out" \
+    "<\*\* 421 4\.4\.2 [^ ]+ Error: next hop closed the connection"
+out=$(sw --to datadrop@example.com --data @clean.eml)
+like "next hop drops the connection at our DATA: 451 at the dot, then 421" \
+    "$(printf '%s' "$out" | tr '\n' ' ')" \
+    "<\*\* 451 4\.4\.2 Error: next hop lost, message not delivered.*421 4\.4\.2"
+t0=$(date +%s)
+out=$(sw --to b@example.com --data 'X-Sink-Stall: yes\r\n\r\nx\r\n')
+t=$(( $(date +%s) - t0 ))
+like "next hop silent after the dot: 451 4.4.2 after server_timeout" "$out" \
+    "<\*\* 451 4\.4\.2 Error: next hop lost, message not delivered"
+ok "... within 3 to 6 s ($t s)" test "$t" -ge 3 -a "$t" -le 6
+is "... nothing kept" "$(nmsg)" "$n0"
+
+# --- client timeout, max_connections (SIGHUP) -------------------------------------------
+t0=$(date +%s)
+out=$(printf 'EHLO c\r\n' | chat)
+like "idle client: 421 4.4.2 after client_timeout" "$out" \
+    "421 4\.4\.2 [^ ]+ Error: timeout exceeded"
+t=$(( $(date +%s) - t0 ))
+ok "... within 2 to 4 s ($t s)" test "$t" -ge 2 -a "$t" -le 4
+
+sed -i 's/^max_connections = 50/max_connections = 1/' vigil.cfg
+n=$(logged 'reconfigure:')
+kill -HUP $XPID
+for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+exec 4<>/dev/tcp/127.0.0.1/$PP
+read -r -t 5 greet <&4
+is "SIGHUP: max_connections 1; the first client is served" "$greet" \
+    "220 sink.test ESMTP"$'\r'
+out=$(sw --quit-after CONNECT)
+like "... the second gets 421 4.3.2" "$out" "<\*\* 421 4\.3\.2 Too many connections"
+exec 4>&-
+sed -i 's/^max_connections = 1/max_connections = 50/' vigil.cfg
+
+# --- smtp-sink behind, smtp-source in front: 200 messages, 20 sessions ------------------
+smtp-sink -u nobody -d "$TMP/dump/%H%M%S." 127.0.0.1:$PK 256 2> smtp-sink.log &
+KPID=$!
+PIDS+=($KPID)
+sed -i "s/^server_port = $PS/server_port = $PK/" vigil.cfg
+n=$(logged 'reconfigure:')
+kill -HUP $XPID
+for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+like "SIGHUP: new sessions go to smtp-sink" "$(grep 'reconfigure:' smtpd.log | tail -n 1)" \
+    "next hop 127\.0\.0\.1:$PK"
+n=$(logged 'result=clean action=accept')
+smtp-source -s 20 -m 200 -f s@example.org -t r@example.net 127.0.0.1:$PP
+is "smtp-source: 200 messages, exit 0" "$?" 0
+is "... all 200 at smtp-sink" "$(find dump -type f | wc -l)" 200
+is "... 200 log lines, clean and accepted" \
+    "$(( $(logged 'result=clean action=accept') - n ))" 200
+is "... each with the marks" "$(grep -l '^X-Vigil-Result: clean' -r dump | wc -l)" 200
+kill $KPID
+wait $KPID 2>/dev/null
+out=$(sw --to b@example.com --data @clean.eml)
+like "next hop down: 421 4.3.0 at connect" "$out" \
+    "<\*\* 421 4\.3\.0 [^ ]+ Service not available: next hop unreachable"
+sed -i "s/^server_port = $PK/server_port = $PS/" vigil.cfg
+n=$(logged 'reconfigure:')
+kill -HUP $XPID
+for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+
+# --- vigild stopped and started again in the middle of one session --------------
+n0=$(nmsg); mark
+msg() { printf 'MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: %s\r\n\r\nbody\r\n.\r\n' "$1"; }
+{ printf 'EHLO c\r\n'; msg one; echo @STEP; msg two; echo @STEP
+  msg three; printf 'QUIT\r\n'; } | $PY steps.py "$PP" pause > mid.out &
+CPID=$!
+for i in $(seq 100); do [ -e pause/step1 ] && break; sleep 0.05; done
+kill $VPID
+wait $VPID 2>/dev/null
+touch pause/go1
+for i in $(seq 100); do [ -e pause/step2 ] && break; sleep 0.05; done
+"$BIN"/vigild -f -c vigil.cfg 2>> vigild.log &
+VPID=$!
+PIDS+=($VPID)
+for i in $(seq 100); do
+	[ "$("$BIN"/vigilctl -s "$SOCK" ping 2>/dev/null)" = PONG ] && break
+	sleep 0.1
+done
+touch pause/go2
+wait $CPID
+is "vigild stopped mid-session: 250, then 451 4.7.1, then 250 once it is back" \
+    "$(codes < mid.out)" "220 250 250 250 354 250 250 250 354 451 250 250 354 250 221 "
+like "... the second message deferred as not scanned" "$(cat mid.out)" \
+    "451 4\.7\.1 Temporary failure: the message could not be scanned"
+is "... the next hop got the first and the third, RSET for the second" \
+    "$(nmsg):$(since | sed 's/<data>/D/g')" \
+    "$((n0 + 2)):EHLO c MAIL FROM:<a@example.org> RCPT TO:<b@example.com> DATA D MAIL FROM:<a@example.org> RCPT TO:<b@example.com> RSET MAIL FROM:<a@example.org> RCPT TO:<b@example.com> DATA D QUIT "
+is "... and they are the first and the third" \
+    "$(grep -h '^Subject' $(ls sink/msg/* | tail -n 2) | tr -d '\r' | tr '\n' ' ')" \
+    "Subject: one Subject: three "
+
+# --- SIGTERM: the message in DATA is finished, then 421 ---------------------------------
+n0=$(nmsg)
+printf 'EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n@PAUSE\nSubject: last\r\n\r\nbye\r\n.\r\nMAIL FROM:<a@example.org>\r\n' |
+    chat pause > term.out &
+CPID=$!
+for i in $(seq 100); do [ -e pause/ready ] && break; sleep 0.05; done
+kill -TERM $XPID
+for i in $(seq 50); do [ "$(logged 'shutting down')" -gt 0 ] && break; sleep 0.1; done
+out=$(sw --quit-after CONNECT)
+like "SIGTERM: no new session" "$out" "Connection refused"
+touch pause/go
+wait $CPID
+is "SIGTERM: the message in progress gets 250, then 421 4.3.2" \
+    "$(codes < term.out)" "220 250 250 250 354 250 421 "
+is "... and is delivered" "$(nmsg)" $((n0 + 1))
+wait $XPID
+is "... vigil-smtpd exits 0" "$?" 0
+ok "... and removes its pid file" test ! -e "$TMP/smtpd.pid"
+
+# --- vigild stopped ------------------------------------------------------------------------
+start_proxy
+kill $VPID
+wait $VPID 2>/dev/null
+n0=$(nmsg); mark
+out=$(sw --to b@example.com --data @clean.eml)
+like "vigild down: 451 4.7.1" "$out" "<\*\* 451 4\.7\.1 Temporary failure"
+is "... nothing at the next hop, which got RSET" "$(nmsg):$(since)" \
+    "$n0:EHLO client.test MAIL FROM:<a@example.org> RCPT TO:<b@example.com> RSET QUIT "
+like "... logged as a failure" "$(grep 'scan failed' smtpd.log | tail -n 1)" \
+    "vigild: .*vigild\.sock"
+kill -TERM $XPID
+wait $XPID
+is "vigil-smtpd stops on SIGTERM when idle" "$?" 0
+ok "no sanitizer report, no assertion" sh -c "! grep -Eq 'ERROR: AddressSanitizer|runtime error|assertion' smtpd.log"
