@@ -10,6 +10,11 @@
  *	int	 mail_scan(const struct mail_policy *p,
  *		    const struct mail_env *e, const uint8_t *msg, size_t len,
  *		    int fd, struct mail_out *o);
+ *	void	 mail_conn_init(struct mail_conn *c);
+ *	void	 mail_conn_close(struct mail_conn *c);
+ *	int	 mail_scan_conn(const struct mail_policy *p,
+ *		    const struct mail_env *e, const uint8_t *msg, size_t len,
+ *		    int fd, struct mail_conn *c, struct mail_out *o);
  *	int	 mail_verdict(const struct mail_policy *p,
  *		    const struct mail_env *e, const uint8_t *msg, size_t len,
  *		    int fd, struct verdict *v, uint64_t *serial,
@@ -50,6 +55,16 @@
  *	message size"; so is a message larger than vigild's
  *	max_stream_size.  *serial is the database serial vigild reports, 0
  *	when it does not say.
+ *
+ *	Kept connections.  mail_scan_conn() is mail_scan() for an agent that
+ *	scans message after message (one struct mail_conn per thread): the
+ *	connection that answered stays open in c, and the next call sends
+ *	its request on it first, when its address is still among the
+ *	policy's daemon addresses; when that fails in any way (vigild
+ *	restarted, the connection timed out) it is closed and the daemons
+ *	are tried in order as mail_verdict() does, so a scan is at worst
+ *	sent twice, never lost.  mail_conn_init() prepares c,
+ *	mail_conn_close() closes what it holds (safe twice).
  *
  *	Decision.  mail_decide() takes a verdict (from mail_verdict(), or
  *	built by hand with verdict_object() and verdict_infected()) and
@@ -161,6 +176,7 @@
 #include <stdint.h>
 
 #include "av/verdict.h"
+#include "clients/vclient.h"
 #include "util/buf.h"
 
 struct conf_view;
@@ -198,6 +214,14 @@ struct mail_policy {
 	const char *const	*daemons;
 	size_t			 ndaemons;
 	int			 timeout_ms;	/* -1: none */
+};
+
+/* a connection to vigild kept between messages (mail_scan_conn) */
+struct mail_conn {
+	struct vclient		 vc;
+	int			 open;
+	int			 local;		/* a unix socket */
+	char			 addr[PATH_MAX];	/* the daemon_addr */
 };
 
 /* the envelope, for vigild's request and the quarantine's metadata */
@@ -251,6 +275,11 @@ void		 mail_out_init(struct mail_out *);
 void		 mail_out_free(struct mail_out *);
 int		 mail_scan(const struct mail_policy *, const struct mail_env *,
 		    const uint8_t *, size_t, int, struct mail_out *);
+int		 mail_scan_conn(const struct mail_policy *,
+		    const struct mail_env *, const uint8_t *, size_t, int,
+		    struct mail_conn *, struct mail_out *);
+void		 mail_conn_init(struct mail_conn *);
+void		 mail_conn_close(struct mail_conn *);
 int		 mail_verdict(const struct mail_policy *,
 		    const struct mail_env *, const uint8_t *, size_t, int,
 		    struct verdict *, uint64_t *, char *, size_t);

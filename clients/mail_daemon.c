@@ -36,6 +36,11 @@
 static int	 tcp_open(struct vclient *, const char *, int);
 static void	 safe_str(char *, size_t, const char *);
 static int	 one_object(struct verdict *, size_t, const char *);
+static int	 md_listed(const struct mail_policy *, const char *);
+static void	 md_keep(struct mail_conn *, int, const char *);
+static int	 md_verdict(const struct mail_policy *, const struct mail_env *,
+		    const uint8_t *, size_t, int, struct mail_conn *,
+		    struct verdict *, uint64_t *, char *, size_t);
 static int	 ask(struct vclient *, int, const struct native_req *,
 		    const uint8_t *, size_t, int, struct verdict *);
 
@@ -157,14 +162,43 @@ ask(struct vclient *vc, int local, const struct native_req *rq,
 	return vclient_stream_end(vc, v);
 }
 
-/* mail_verdict - the verdict of msg from the first daemon that answers */
-int
-mail_verdict(const struct mail_policy *p, const struct mail_env *e,
-    const uint8_t *msg, size_t len, int fd, struct verdict *v,
-    uint64_t *serial, char *err, size_t errlen)
+/* md_listed - is addr one of the policy's daemon addresses */
+static int
+md_listed(const struct mail_policy *p, const char *addr)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->ndaemons; i++)
+		if (strcmp(p->daemons[i], addr) == 0)
+			return 1;
+	return 0;
+}
+
+/* md_keep - the connection in conn->vc stays open for the next message */
+static void
+md_keep(struct mail_conn *conn, int local, const char *addr)
+{
+	if (strlen(addr) >= sizeof(conn->addr)) {
+		vclient_close(&conn->vc);	/* cannot say where: drop */
+		return;
+	}
+	strcpy(conn->addr, addr);
+	conn->local = local;
+	conn->open = 1;
+}
+
+/*
+ * md_verdict - the verdict of msg from the first daemon that answers;
+ * with conn, a connection conn keeps open is tried first, and the one
+ * that answered is kept open in it
+ */
+static int
+md_verdict(const struct mail_policy *p, const struct mail_env *e,
+    const uint8_t *msg, size_t len, int fd, struct mail_conn *conn,
+    struct verdict *v, uint64_t *serial, char *err, size_t errlen)
 {
 	struct native_req	 rq;
-	struct vclient		 vc;
+	struct vclient		 own, *vc = conn != NULL ? &conn->vc : &own;
 	char			 rcpt[MD_STRMAX], user[MD_STRMAX];
 	char			 agent[64];
 	size_t			 i;
@@ -186,37 +220,83 @@ mail_verdict(const struct mail_policy *p, const struct mail_env *e,
 	rq.user = user;
 	rq.name = "";
 	rq.flags = NATIVE_F_ALLMATCH;
+	/* a kept connection first; any failure: start over, once */
+	if (conn != NULL && conn->open && !md_listed(p, conn->addr))
+		mail_conn_close(conn);	/* the policy names other daemons */
+	if (conn != NULL && conn->open) {
+		vc->timeout = p->timeout_ms;
+		r = ask(vc, conn->local, &rq, msg, len, fd, v);
+		if (r == 0 || (r == 1 && vc->code == NATIVE_E_TOOBIG)) {
+			*serial = vc->serial;
+			return r == 0 ? 0 : one_object(v, len,
+			    "limit: stream size");
+		}
+		mail_conn_close(conn);
+	}
 	for (i = 0; i < p->ndaemons; i++) {
 		local = p->daemons[i][0] == '/';
-		r = local ? vclient_open(&vc, p->daemons[i], p->timeout_ms) :
-		    tcp_open(&vc, p->daemons[i], p->timeout_ms);
+		r = local ? vclient_open(vc, p->daemons[i], p->timeout_ms) :
+		    tcp_open(vc, p->daemons[i], p->timeout_ms);
 		if (r == -1) {
 			e2 = errno;
 			if (err != NULL && errlen > 0)
 				snprintf(err, errlen, "%s: %s", p->daemons[i],
 				    strerror(e2));
-			vclient_close(&vc);
+			vclient_close(vc);
 			continue;
 		}
-		r = ask(&vc, local, &rq, msg, len, fd, v);
-		if (r == 1 && vc.code == NATIVE_E_TOOBIG) {
-			vclient_close(&vc);
+		r = ask(vc, local, &rq, msg, len, fd, v);
+		if (r == 1 && vc->code == NATIVE_E_TOOBIG) {
+			/* the connection stays usable (PROTOCOL.md) */
+			if (conn != NULL)
+				md_keep(conn, local, p->daemons[i]);
+			else
+				vclient_close(vc);
 			return one_object(v, len, "limit: stream size");
 		}
 		if (r != 0) {
 			e2 = r == 1 ? EPROTO : errno;
 			if (err != NULL && errlen > 0)
 				snprintf(err, errlen, "%s: %s", p->daemons[i],
-				    vc.text);
-			vclient_close(&vc);
+				    vc->text);
+			vclient_close(vc);
 			continue;
 		}
-		*serial = vc.serial;
-		vclient_close(&vc);
+		*serial = vc->serial;
+		if (conn != NULL)
+			md_keep(conn, local, p->daemons[i]);
+		else
+			vclient_close(vc);
 		return 0;
 	}
 	errno = e2;
 	return -1;
+}
+
+/* mail_verdict - the verdict of msg from the first daemon that answers */
+int
+mail_verdict(const struct mail_policy *p, const struct mail_env *e,
+    const uint8_t *msg, size_t len, int fd, struct verdict *v,
+    uint64_t *serial, char *err, size_t errlen)
+{
+	return md_verdict(p, e, msg, len, fd, NULL, v, serial, err, errlen);
+}
+
+/* mail_conn_init - no connection yet */
+void
+mail_conn_init(struct mail_conn *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->vc.sock = -1;
+}
+
+/* mail_conn_close - close a kept connection (safe twice) */
+void
+mail_conn_close(struct mail_conn *c)
+{
+	if (c->open)
+		vclient_close(&c->vc);
+	c->open = 0;
 }
 
 /* mail_scan - verdict, then decision; DEFER when no daemon answers */
@@ -224,13 +304,22 @@ int
 mail_scan(const struct mail_policy *p, const struct mail_env *e,
     const uint8_t *msg, size_t len, int fd, struct mail_out *o)
 {
+	return mail_scan_conn(p, e, msg, len, fd, NULL, o);
+}
+
+/* mail_scan_conn - mail_scan() over a connection kept in conn */
+int
+mail_scan_conn(const struct mail_policy *p, const struct mail_env *e,
+    const uint8_t *msg, size_t len, int fd, struct mail_conn *conn,
+    struct mail_out *o)
+{
 	struct verdict	 v;
 	uint64_t	 serial;
 	char		 err[300];
 	int		 rc, e2;
 
 	verdict_init(&v);
-	if (mail_verdict(p, e, msg, len, fd, &v, &serial, err,
+	if (md_verdict(p, e, msg, len, fd, conn, &v, &serial, err,
 	    sizeof(err)) == -1) {
 		e2 = errno;
 		mail_out_free(o);

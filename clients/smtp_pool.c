@@ -40,9 +40,11 @@ pool_thread(void *arg)
 {
 	struct smtp_pool	*pl = arg;
 	struct smtp_job		*j;
+	struct mail_conn	 conn;		/* to vigild, between jobs */
 	uint64_t		 one = 1;
 	ssize_t			 n;
 
+	mail_conn_init(&conn);
 	pthread_mutex_lock(&pl->mu);
 	for (;;) {
 		while (TAILQ_EMPTY(&pl->todo) && !pl->stop)
@@ -52,7 +54,8 @@ pool_thread(void *arg)
 		TAILQ_REMOVE(&pl->todo, j, entry);
 		pthread_mutex_unlock(&pl->mu);
 
-		j->rc = mail_scan(&j->p, &j->e, j->msg, j->len, j->fd, &j->o);
+		j->rc = mail_scan_conn(&j->p, &j->e, j->msg, j->len, j->fd,
+		    &conn, &j->o);
 		j->err = j->rc == -1 ? errno : 0;
 
 		pthread_mutex_lock(&pl->mu);
@@ -63,6 +66,7 @@ pool_thread(void *arg)
 		while (n == -1 && errno == EINTR);
 	}
 	pthread_mutex_unlock(&pl->mu);
+	mail_conn_close(&conn);
 	return NULL;
 }
 

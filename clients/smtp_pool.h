@@ -12,7 +12,8 @@
  *	loop that serves thousands of sessions hands it to this pool
  *	instead.  The caller fills a struct smtp_job (policy, envelope,
  *	message, descriptor, an initialised mail_out, arg for itself) and
- *	submits it; the first idle thread runs mail_scan() with exactly
+ *	submits it; the first idle thread runs mail_scan_conn() (each thread
+ *	keeps its own connection to vigild between jobs) with exactly
  *	those arguments and puts the job, with rc and err (errno when rc is
  *	-1) set, on the done list.  smtp_pool_fd() is an eventfd that is
  *	readable while jobs are done and not yet collected: the loop

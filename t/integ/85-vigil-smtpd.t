@@ -21,7 +21,7 @@ PY=/usr/bin/python3
 command -v swaks >/dev/null || skip_all "swaks is not installed"
 [ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] ||
     skip_all "postfix (smtp-sink, smtp-source) is not installed"
-plan 74
+plan 75
 
 cd "$TMP"
 chmod 755 "$TMP"
@@ -529,6 +529,10 @@ is "... all 200 at smtp-sink" "$(find dump -type f | wc -l)" 200
 is "... 200 log lines, clean and accepted" \
     "$(( $(logged 'result=clean action=accept') - n ))" 200
 is "... each with the marks" "$(grep -l '^X-Vigil-Result: clean' -r dump | wc -l)" 200
+# the scan threads keep their connections to vigild between messages
+like "... over kept connections to vigild (not one per message)" \
+    "$("$BIN"/vigilctl -s "$SOCK" status | grep '^clients:')" \
+    "^clients: ([2-9]|1[0-9])$"
 kill $KPID
 wait $KPID 2>/dev/null
 out=$(sw --to b@example.com --data @clean.eml)
