@@ -218,6 +218,7 @@ enum conf_key {
 	CONF_K_PID_FILE,
 	CONF_K_EXEC_SCRIPT,
 	CONF_K_RELOAD_CHECK_INTERVAL,
+	CONF_K_SCAN_CACHE,
 	/* [scan] and [cli] (issue 5) */
 	CONF_K_DB,
 	CONF_K_EXCLUDE,

@@ -187,6 +187,7 @@ sv_config_live(void)
 	sv_exec_setup(conf_get_str(&sv.v, CONF_K_EXEC_SCRIPT));
 	sv.scan_timeout = conf_get_duration(&sv.v, CONF_K_SCAN_TIMEOUT);
 	sv.maxstream = conf_get_size(&sv.v, CONF_K_MAX_STREAM_SIZE);
+	sv.scan_cache = conf_get_bool(&sv.v, CONF_K_SCAN_CACHE);
 	sv.maxjobs = (uint32_t)conf_get_int(&sv.v,
 	    CONF_K_MAX_JOBS_PER_WORKER);
 	sv.checkms = conf_get_duration(&sv.v, CONF_K_RELOAD_CHECK_INTERVAL);

@@ -40,6 +40,7 @@ static const struct sv_conf_key {
 	{ CONF_K_MAX_JOBS_PER_WORKER, 0 },
 	{ CONF_K_EXEC_SCRIPT, 0 },
 	{ CONF_K_RELOAD_CHECK_INTERVAL, 0 },
+	{ CONF_K_SCAN_CACHE, 0 },
 };
 
 /* sv_conf_load - a new configuration, or NULL with the errors logged */

@@ -162,6 +162,7 @@ struct sv_state {
 	uint64_t		 scan_timeout;	/* ms */
 	uint64_t		 maxstream;
 	uint32_t		 maxjobs;
+	int			 scan_cache;	/* workers keep clean verdicts */
 	uint64_t		 checkms;	/* reload_check_interval */
 	struct scan_limits	 lim;
 

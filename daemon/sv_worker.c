@@ -179,6 +179,8 @@ worker_spawn(void)
 		argv[i++] = wjobs;
 		argv[i++] = "-T";
 		argv[i++] = wtmo;
+		argv[i++] = "-C";
+		argv[i++] = sv.scan_cache ? "1" : "0";
 		argv[i] = NULL;
 		execv("/proc/self/exe", argv);
 		_exit(EX_OSERR);

@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	vigild [-f] [-c FILE]
- *	vigild [-c FILE] -x worker -I SLOT [-U USER -J JOBS -T MS]
+ *	vigild [-c FILE] -x worker -I SLOT [-U USER -J JOBS -T MS -C 0|1]
  *						(started by vigild itself)
  * DESCRIPTION
  *	Without -x, vigild becomes the supervisor (daemon/supervisor.h):
@@ -14,10 +14,10 @@
  *	supervisor socket is descriptor 3, every other descriptor above
  *	stdio is closed, and workers/worker.h does the rest.  The supervisor
  *	gives it its settings: -U the [daemon] user, -J max_jobs_per_worker,
- *	-T scan_timeout in milliseconds; with -U the worker does not read
- *	the file at all (-c then only names the daemon in ps), so that a
- *	file edited or broken since the supervisor read it cannot reach a
- *	worker.  See vigild(8).
+ *	-T scan_timeout in milliseconds, -C scan_cache; with -U the worker
+ *	does not read the file at all (-c then only names the daemon in
+ *	ps), so that a file edited or broken since the supervisor read it
+ *	cannot reach a worker.  See vigild(8).
  * DIAGNOSTICS
  *	Exit status: 0 after a shutdown; EX_USAGE for bad arguments;
  *	EX_CONFIG for a bad configuration or database; a worker exits with
@@ -44,11 +44,12 @@
 
 #define VIGILD_CONFIG	"/etc/vigil/vigil.cfg"
 
-/* a worker's settings from the supervisor (-U, -J, -T) */
+/* a worker's settings from the supervisor (-U, -J, -T, -C) */
 struct vigild_wopts {
 	const char	*user;		/* NULL: read the file */
 	uint32_t	 maxjobs;
 	uint64_t	 timeout;	/* ms */
+	int		 cache;		/* -C: scan_cache */
 };
 
 static void	 usage(void) __attribute__((noreturn));
@@ -69,11 +70,11 @@ main(int argc, char *argv[])
 {
 	const char	*cfg = NULL, *role = NULL, *errstr;
 	char		 abscfg[PATH_MAX];
-	struct vigild_wopts wo = { NULL, 0, 0 };
+	struct vigild_wopts wo = { NULL, 0, 0, 1 };
 	uint32_t	 slot = 0;
 	int		 ch, fg = 0;
 
-	while ((ch = getopt(argc, argv, "c:fx:I:U:J:T:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:fx:I:U:J:T:C:")) != -1) {
 		switch (ch) {
 		case 'c':
 			cfg = optarg;
@@ -95,6 +96,11 @@ main(int argc, char *argv[])
 		case 'J':
 			wo.maxjobs = (uint32_t)strtonum(optarg, 0, 1000000000,
 			    &errstr);
+			if (errstr != NULL)
+				usage();
+			break;
+		case 'C':
+			wo.cache = (int)strtonum(optarg, 0, 1, &errstr);
 			if (errstr != NULL)
 				usage();
 			break;
@@ -172,6 +178,8 @@ vigild_worker(const char *cfg, uint32_t slot, const struct vigild_wopts *o)
 	t = o->user != NULL && o->timeout != 0 ? o->timeout :
 	    conf_get_duration(&v, CONF_K_SCAN_TIMEOUT);
 	wo.backstop = (uint32_t)(t / 1000 + 5);
+	wo.cache = o->user != NULL ? o->cache :
+	    conf_get_bool(&v, CONF_K_SCAN_CACHE);
 
 	/*
 	 * worker_main() receives and maps the modules, then enters the

@@ -67,7 +67,8 @@ worker_main(const struct worker_opts *wo)
 		goto done;
 	}
 	/* without a cache the worker still scans: it is an optimisation */
-	w.vc = vcache_new(WK_CACHESLOTS, WK_CACHEBYTES);
+	if (wo->cache)
+		w.vc = vcache_new(WK_CACHESLOTS, WK_CACHEBYTES);
 
 	/*
 	 * From here on: read and write the supervisor's socket, map the

@@ -2,7 +2,8 @@
  * worker.h - a scan worker: jobs in, verdicts out, inside the sandbox
  *
  * SYNOPSIS
- *	struct worker_opts { sock, slot, sandbox, max_jobs, backstop };
+ *	struct worker_opts { sock, slot, sandbox, max_jobs, backstop,
+ *	    cache };
  *	int	 worker_main(const struct worker_opts *wo);
  * DESCRIPTION
  *	worker_main() is the whole life of one vigild scan worker (the
@@ -29,10 +30,10 @@
  *	   each job with alarm(2) behind the supervisor's own deadline: the
  *	   default SIGALRM ends the worker, which the supervisor reports.
  *	   After wo->max_jobs jobs (0: no limit) it exits, to be replaced.
- *	   Clean verdicts are kept (workers/vcache.h: keyed by the SHA-256
- *	   of the bytes, limits and flags): the same input again gets the
- *	   same tree without a scan, for the worker's life, which is that
- *	   of its generation.
+ *	   With wo->cache, clean verdicts are kept (workers/vcache.h: keyed
+ *	   by the SHA-256 of the bytes, limits and flags): the same input
+ *	   again gets the same tree without a scan, for the worker's life,
+ *	   which is that of its generation.
  *	4. MSG_DRAIN, or the end of the socket, ends it with 0.
  *
  *	Everything a sandboxed worker needs is set up before step 2; after
@@ -63,6 +64,7 @@ struct worker_opts {
 	const struct sandbox_opts	*sandbox;
 	uint32_t			 max_jobs;
 	uint32_t			 backstop;	/* seconds */
+	int				 cache;		/* keep clean verdicts */
 };
 
 int	 worker_main(const struct worker_opts *);

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 39
+plan 40
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -202,8 +202,8 @@ is "shutdown: exit 0 after the script" "$?" 0
 is "shutdown: the script running at SHUTDOWN finished" \
     "$(cat hook.done 2>/dev/null)" done
 
-# --- without -f: detached, its own session, the pid file ---------------------------
-config 3 1
+# --- without -f: detached, its own session, the pid file; scan_cache = no -----------
+config 3 1 "scan_cache = no"
 # current still names the broken generation of the watch test
 ln -s "gen-$NEW" "$BASE/cur.tmp" && mv -T "$BASE/cur.tmp" "$BASE/current"
 "$BIN"/vigild -c vigil.cfg 2> detach.err
@@ -212,6 +212,9 @@ for _ in $(seq 100); do [ "$(raw zPING 2>/dev/null)" = "PONG|" ] && break; sleep
 DPID=$(cat "$TMP/vigild.pid" 2>/dev/null)
 is "the pid file names a session leader" \
     "$(ps -o sid= -p "${DPID:-0}" 2>/dev/null | tr -d ' ')" "${DPID:-none}"
+for _ in $(seq 50); do pgrep -P "$DPID" >/dev/null && break; sleep 0.1; done
+like "scan_cache = no reaches the workers (-C 0)" \
+    "$(pgrep -a -P "$DPID" | head -n 1)" " -x worker .* -C 0$"
 raw zSHUTDOWN > /dev/null
 for _ in $(seq 100); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
 ok "it stops on SHUTDOWN" test -z "$(ps -o pid= -p "$DPID")"
