@@ -150,6 +150,8 @@ struct sess {
 	/* the transaction, as the next hop accepted it */
 	int			 mail;
 	char			*sender;
+	char			*split0;	/* first RCPT sent, for
+						   split_recipients */
 	char			**rcpts;
 	size_t			 nrcpts;
 	unsigned		 ntried;
@@ -229,6 +231,9 @@ static int	 pend_server(const struct sess *);
 static void	 cmd_input(struct sess *);
 static void	 cmd_one(struct sess *, const char *, size_t);
 static void	 tx_reset(struct sess *);
+static int	 policy_same(const struct conf_view *,
+		    const struct conf_view *);
+static int	 split_refuse(struct sess *, const char *);
 static void	 data_begin(struct sess *);
 static void	 data_input(struct sess *);
 static void	 data_end(struct sess *);
@@ -883,6 +888,7 @@ sess_free(struct sess *s)
 	}
 	smtp_spool_free(&s->spool);
 	tx_reset(s);
+	free(s->split0);
 	free(s->rcpts);
 	smtp_reply_free(&s->rep);
 	buf_clear(&s->cin);
@@ -1308,6 +1314,51 @@ pend_run(struct sess *s)
 	}
 }
 
+/*
+ * policy_same - do two views of [smtp] decide a message alike: every key
+ * the mail library reads for its policy and marks, as written
+ */
+static int
+policy_same(const struct conf_view *a, const struct conf_view *b)
+{
+	static const enum conf_key keys[] = { CONF_K_ACTION_ON_INFECTED,
+	    CONF_K_ACTION_ON_UNCLEANABLE, CONF_K_ACTION_ON_NOTSCANNED,
+	    CONF_K_WRITE_TO_HEADER, CONF_K_WRITE_TO_SUBJECT,
+	    CONF_K_WRITE_TO_EMAILS, CONF_K_TEMPLATE_DIR,
+	    CONF_K_QUARANTINE_DIR, CONF_K_MAX_MESSAGE_SIZE,
+	    CONF_K_DAEMON_ADDR, CONF_K_DAEMON_TIMEOUT, CONF_K_MAX_RECURSION,
+	    CONF_K_MAX_FILES, CONF_K_MAX_FILESIZE, CONF_K_MAX_SCANSIZE,
+	    CONF_K_MAX_RATIO, CONF_K_MAX_SCANTIME, CONF_K_HEURISTIC_ALERTS };
+	size_t	 i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(conf_get_str(a, keys[i]), conf_get_str(b, keys[i]))
+		    != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * split_refuse - with split_recipients, should RCPT rcpt be refused (452)
+ * because its sections decide otherwise than those of the transaction's
+ * first RCPT; the first one is remembered
+ */
+static int
+split_refuse(struct sess *s, const char *rcpt)
+{
+	struct conf_view	 a, b;
+
+	if (!conf_get_bool(&s->cfg->v, CONF_K_SPLIT_RECIPIENTS))
+		return 0;
+	if (s->split0 == NULL) {
+		s->split0 = xstrdup(rcpt);
+		return 0;
+	}
+	conf_view(s->cfg->c, &a, CONF_SEC_SMTP, s->split0, NULL);
+	conf_view(s->cfg->c, &b, CONF_SEC_SMTP, rcpt, NULL);
+	return !policy_same(&a, &b);
+}
+
 /* tx_reset - the mail transaction is over */
 static void
 tx_reset(struct sess *s)
@@ -1402,14 +1453,30 @@ cmd_one(struct sess *s, const char *line, size_t len)
 		s->quit = 1;
 		break;
 	case SMTP_V_MAIL:
+		/* a new transaction, as the client sees it (pipelining) */
+		free(s->split0);
+		s->split0 = NULL;
 		if (smtp_path(c.arg, c.arglen, "FROM:", addr,
 		    sizeof(addr)) == 0)
 			a = xstrdup(addr);
+		break;
+	case SMTP_V_RSET:
+	case SMTP_V_EHLO:
+	case SMTP_V_HELO:
+		free(s->split0);
+		s->split0 = NULL;
 		break;
 	case SMTP_V_RCPT:
 		if (smtp_path(c.arg, c.arglen, "TO:", addr,
 		    sizeof(addr)) == 0)
 			a = xstrdup(addr);
+		if (a != NULL && split_refuse(s, a)) {
+			free(a);
+			pend_push(s, P_LOCAL, c.verb, xstrdup("452 4.5.3 "
+			    "Recipient's virus policy differs: send to it in "
+			    "another transaction\r\n"));
+			return;
+		}
 		break;
 	default:
 		break;

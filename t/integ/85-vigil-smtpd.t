@@ -21,7 +21,7 @@ PY=/usr/bin/python3
 command -v swaks >/dev/null || skip_all "swaks is not installed"
 [ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] ||
     skip_all "postfix (smtp-sink, smtp-source) is not installed"
-plan 75
+plan 78
 
 cd "$TMP"
 chmod 755 "$TMP"
@@ -573,6 +573,25 @@ is "... the next hop got the first and the third, RSET for the second" \
 is "... and they are the first and the third" \
     "$(grep -h '^Subject' $(ls sink/msg/* | tail -n 2) | tr -d '\r' | tr '\n' ' ')" \
     "Subject: one Subject: three "
+
+# --- split_recipients: a recipient whose sections decide otherwise waits ----------
+sed -i 's/^max_message_size = 200K$/max_message_size = 200K\nsplit_recipients = yes/' vigil.cfg
+n=$(logged 'reconfigure:')
+kill -HUP $XPID
+for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+n0=$(nmsg); mark
+printf 'EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<discard@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\nSubject: split\r\n\r\nhi\r\n.\r\nQUIT\r\n' |
+    chat > split.out
+is "split_recipients: the recipient with another policy gets 452 4.5.3" \
+    "$(codes < split.out)" "220 250 250 250 452 250 354 250 221 "
+like "... saying why" "$(cat split.out)" "452 4\.5\.3 Recipient's virus policy differs"
+is "... the next hop never saw it; the others got the message" \
+    "$(nmsg):$(since | sed 's/<data>/D/g')" \
+    "$((n0 + 1)):EHLO c MAIL FROM:<a@example.org> RCPT TO:<b@example.com> RCPT TO:<c@example.com> DATA D QUIT "
+sed -i '/^split_recipients = yes$/d' vigil.cfg
+n=$(logged 'reconfigure:')
+kill -HUP $XPID
+for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
 
 # --- SIGTERM: the message in DATA is finished, then 421 ---------------------------------
 n0=$(nmsg)
