@@ -4,9 +4,9 @@
  * NAME
  *	vigil-publish - build a signed mirror of compiled signature modules
  * SYNOPSIS
- *	vigil-publish --keygen PREFIX
- *	vigil-publish [-q] [--pua] [--flevel N] [--serial N] --key SECRET
- *	    -o MIRROR_DIR [NAME=]SOURCE...
+ *	vigil-publish [-c FILE] --keygen PREFIX
+ *	vigil-publish [-c FILE] [-q] [--pua] [--flevel N] [--serial N]
+ *	    --key SECRET -o MIRROR_DIR [NAME=]SOURCE...
  * DESCRIPTION
  *	Groups the sources into named modules (NAME=SOURCE, or the file or
  *	directory name up to its first '.': main.cvd and main.hdb go to
@@ -46,11 +46,15 @@
 #include "util/path.h"
 #include "av/averr.h"
 #include "av/exitcodes.h"
+#include "conf/conf.h"
+#include "conf/conflog.h"
 #include "signatures/cset.h"
 #include "signatures/mirror_dir.h"
 #include "signatures/mirror_sig.h"
 #include "signatures/sigsrc.h"
 #include "signatures/updatever.h"
+
+#define PUB_CONFIG	"/etc/vigil/vigil.cfg"
 
 struct pubmod {
 	char		 name[UPDV_NAMELEN];
@@ -70,6 +74,7 @@ struct publish {
 };
 
 static void	 usage(void) __attribute__((noreturn));
+static int	 pub_config(const char *);
 static void	 report(void *, const char *, unsigned long, const char *);
 static struct pubmod *pub_module(struct publish *, const char *);
 static int	 pub_group(struct publish *, int, char **);
@@ -90,11 +95,44 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: vigil-publish --keygen PREFIX\n"
-	    "       vigil-publish [-q] [--pua] [--flevel N] [--serial N] "
-	    "--key SECRET\n"
+	    "usage: vigil-publish [-c FILE] --keygen PREFIX\n"
+	    "       vigil-publish [-c FILE] [-q] [--pua] [--flevel N] "
+	    "[--serial N] --key SECRET\n"
 	    "                     -o MIRROR_DIR [NAME=]SOURCE...\n");
 	exit(EX_USAGE);
+}
+
+/*
+ * pub_config - vigil.cfg (file, or the default file when it exists): the
+ * log of [global]; messages stay on stderr too.  0, or EX_CONFIG after
+ * naming file and line
+ */
+static int
+pub_config(const char *file)
+{
+	struct conf	*c;
+	struct conf_view v;
+	char		 err[512];
+	size_t		 i;
+
+	if (file == NULL && access(PUB_CONFIG, F_OK) == 0)
+		file = PUB_CONFIG;
+	if (file == NULL)
+		return 0;
+	if ((c = conf_new()) == NULL)
+		fatal("conf_new");
+	if (conf_load_file(c, file, err, sizeof(err)) == -1) {
+		if (conf_nerrors(c) == 0)
+			log_warnx("%s", err);
+		for (i = 0; i < conf_nerrors(c); i++)
+			log_warnx("%s", conf_error(c, i));
+		conf_free(c);
+		return EX_CONFIG;
+	}
+	conf_view(c, &v, CONF_SEC_GLOBAL, NULL, NULL);
+	(void)conf_log(&v, 1);
+	conf_free(c);
+	return 0;
 }
 
 /* report - a malformed source line */
@@ -498,11 +536,13 @@ publish_main(int argc, char **argv)
 		{ "pua", no_argument, NULL, 'p' },
 		{ "flevel", required_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct publish		 p;
 	const char		*keygen = NULL, *key = NULL, *errstr;
+	const char		*config = NULL;
 	char			 err[PATH_MAX + 256];
 	uint64_t		 serial = 0;
 	size_t			 i;
@@ -510,8 +550,12 @@ publish_main(int argc, char **argv)
 
 	log_procinit("vigil-publish");
 	memset(&p, 0, sizeof(p));
-	while ((ch = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:o:qh", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
 		case 'K':
 			keygen = optarg;
 			break;
@@ -544,6 +588,8 @@ publish_main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if ((ex = pub_config(config)) != 0)
+		return ex;
 	if (keygen != NULL) {
 		if (argc != 0 || key != NULL || p.dir != NULL)
 			usage();

@@ -22,7 +22,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
     skip_all "this vigil-compile has no --from-mirror (GNUmakefile: LIBS_vigil-compile = -lsodium)"
 command -v openssl >/dev/null || skip_all "openssl is not installed"
 command -v flock >/dev/null || skip_all "flock is not installed"
-plan 77
+plan 78
 
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY \
     no_proxy NO_PROXY
@@ -98,6 +98,11 @@ flat() { tr '\n' ';'; }
 sha() { sha256sum "$1" | cut -c1-64; }
 
 # --- keys and publishing -------------------------------------------------------
+printf '[global]\nno_such_key = 1\n' > badpub.cfg
+out=$($P -c badpub.cfg --keygen kx 2>&1); rc=$?
+is "vigil-publish -c: a bad configuration is 78, with file:line" \
+    "$rc:$out:$(ls kx.* 2>/dev/null)" \
+    "78:vigil-publish: badpub.cfg:2: unknown key \"no_such_key\":"
 out=$($P --keygen k 2>&1); rc=$?
 is "keygen" "$rc:$(stat -c %a k.sec):$(stat -c %a k.pub)" "0:600:644"
 like "keygen: the files" "$(head -c 21 k.pub):$(head -c 21 k.sec)" \
