@@ -12,6 +12,7 @@
 # from its own main.cf and master.cf under TMP (postfix -c), never from
 # /etc/postfix; it needs root, else those tests are skipped.
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/postfix.sh"
 command -v miltertest >/dev/null || skip_all "miltertest is not installed"
 [ -x "$BIN/vigil-milter" ] || skip_all "vigil-milter is not built"
 plan 86
@@ -227,61 +228,12 @@ fi
 if [ -z "$pfskip" ]; then
 	PF=$TMP/pf
 	PORT=$(freeport)
-	mkdir -p "$PF/etc" "$PF/queue" "$PF/data" "$PF/vmail"
-	chown postfix "$PF/data"
-	chown nobody "$PF/vmail"
 	# smtpd runs as postfix: it needs the milter socket (mode 0660)
 	chgrp postfix "$MSOCK"
-	cat > "$PF/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $PF/queue
-data_directory = $PF/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mx.vigil.invalid
-mydomain = vigil.invalid
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mydestination =
-mynetworks = 127.0.0.0/8
-relayhost =
-alias_maps =
-alias_database =
-local_recipient_maps =
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-virtual_mailbox_domains = example.com
-virtual_mailbox_base = $PF/vmail
-virtual_mailbox_maps = static:box/
-virtual_uid_maps = static:$(id -u nobody)
-virtual_gid_maps = static:$(id -g nobody)
-smtpd_milters = unix:$MSOCK
-non_smtpd_milters =
-milter_default_action = tempfail
-maillog_file = $PF/maillog
-maillog_file_prefixes = $PF
-biff = no
-EOF
-	cat > "$PF/etc/master.cf" <<EOF
-127.0.0.1:$PORT inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-virtual   unix  -       n       n       -       -       virtual
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-showq     unix  n       -       n       -       -       showq
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
+	pf_setup "$PF" example.com "static:box/" \
+	    "smtpd_milters = unix:$MSOCK" "non_smtpd_milters =" \
+	    "milter_default_action = tempfail"
+	echo "127.0.0.1:$PORT inet n - n - - smtpd" >> "$PF/etc/master.cf"
 	if ! postfix -c "$PF/etc" start >pfstart.log 2>&1; then
 		diag "$(cat pfstart.log "$PF/maillog" 2>/dev/null)"
 		pfskip="postfix did not start"

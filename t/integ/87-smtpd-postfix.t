@@ -21,6 +21,7 @@
 #
 # Needs root (Postfix's master), postfix and swaks; skipped otherwise.
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/postfix.sh"
 PY=/usr/bin/python3
 [ -x "$BIN/vigil-smtpd" ] || skip_all "vigil-smtpd is not built"
 [ "$(id -u)" -eq 0 ] || skip_all "a private Postfix needs root"
@@ -107,61 +108,13 @@ YPID=$!
 
 # pf_main DIR EXTRA...: a private instance's main.cf; u@example.com,
 # s@example.com and r@reject.example have a maildir DIR/vmail/LOCALPART/
+# pf_main DIR [MAIN.CF LINE...]: an instance of t/integ/postfix.sh
 pf_main() {
 	local d=$1
 	shift
-	mkdir -p "$d/etc" "$d/queue" "$d/data" "$d/vmail"
-	chown postfix "$d/data"
-	chown nobody "$d/vmail"
-	cat > "$d/etc/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $d/queue
-data_directory = $d/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mx.vigil.invalid
-mydomain = vigil.invalid
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mydestination =
-mynetworks = 127.0.0.0/8
-relayhost =
-alias_maps =
-alias_database =
-local_recipient_maps =
-smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
-virtual_mailbox_domains = example.com, reject.example
-virtual_mailbox_base = $d/vmail
-virtual_mailbox_maps = inline:{u@example.com=u/, s@example.com=s/, r@reject.example=r/}
-virtual_uid_maps = static:$(id -u nobody)
-virtual_gid_maps = static:$(id -g nobody)
-maillog_file = $d/maillog
-maillog_file_prefixes = $d
-biff = no
-EOF
-	printf '%s\n' "$@" >> "$d/etc/main.cf"
-	cat > "$d/etc/master.cf" <<EOF
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-virtual   unix  -       n       n       -       -       virtual
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-showq     unix  n       -       n       -       -       showq
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
+	pf_setup "$d" "example.com, reject.example" \
+	    "inline:{u@example.com=u/, s@example.com=s/, r@reject.example=r/}" \
+	    "$@"
 }
 
 # the after-queue content filter, as in vigil-smtpd.8
