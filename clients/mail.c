@@ -135,7 +135,9 @@ mail_out_free(struct mail_out *o)
 		free(o->chg[i].value);
 	}
 	free(o->chg);
+	i = (size_t)o->edits_only;
 	mail_out_init(o);
+	o->edits_only = (int)i;
 }
 
 /* set_reason - o->reason, printf-style */
@@ -733,15 +735,19 @@ apply(struct mctx *c)
 		o->edits[i] = se[i].ed;
 	free(se);
 	hend = (size_t)c->m.parts[0].hdr_end;
+	for (i = 1; i < o->nedits; i++)
+		if (o->edits[i].off < o->edits[i - 1].off + o->edits[i - 1].len) {
+			errno = EINVAL;		/* overlapping splices: a bug */
+			return -1;
+		}
+	o->changed = 1;
+	if (o->edits_only)
+		return 0;
 	if (buf_reserve(&o->msg, c->len + o->pool.len) == -1)
 		return -1;
 	for (i = 0; i < o->nedits; i++) {
 		const struct mail_edit	*e = &o->edits[i];
 
-		if (e->off < at) {
-			errno = EINVAL;		/* overlapping splices: a bug */
-			return -1;
-		}
 		if (e->off >= hend && !inbody) {
 			buf_add(&o->msg, c->buf + at, hend - at);
 			at = hend;
@@ -761,10 +767,10 @@ apply(struct mctx *c)
 	}
 	buf_add(&o->msg, c->buf + at, c->len - at);
 	if (o->msg.failed) {
+		o->changed = 0;
 		errno = ENOMEM;
 		return -1;
 	}
-	o->changed = 1;
 	if (inbody) {
 		o->body = o->msg.data + body;
 		o->bodylen = o->msg.len - body;

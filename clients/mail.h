@@ -10,6 +10,7 @@
  *	int	 mail_scan(const struct mail_policy *p,
  *		    const struct mail_env *e, const uint8_t *msg, size_t len,
  *		    int fd, struct mail_out *o);
+ *	void	 mail_request(const struct mail_env *e, struct mail_req *r);
  *	void	 mail_conn_init(struct mail_conn *c);
  *	void	 mail_conn_close(struct mail_conn *c);
  *	int	 mail_scan_conn(const struct mail_policy *p,
@@ -55,6 +56,12 @@
  *	message size"; so is a message larger than vigild's
  *	max_stream_size.  *serial is the database serial vigild reports, 0
  *	when it does not say.
+ *
+ *	mail_request() fills r->rq with the scan request mail_verdict()
+ *	sends for e (agent, first recipient, user, NATIVE_F_ALLMATCH; the
+ *	strings cut to fit and control bytes as '_', kept in r), for
+ *	agents that drive vclient themselves (vigil-smtpd's pipelined
+ *	scans, clients/smtp_scan.h).
  *
  *	Kept connections.  mail_scan_conn() is mail_scan() for an agent that
  *	scans message after message (one struct mail_conn per thread): the
@@ -138,7 +145,10 @@
  *	lines joined by "\n" without CR, the blank after the colon left out)
  *	and o->body/o->bodylen (the new body, from after the empty line that
  *	ends the header block, or NULL when the body is unchanged).
- *	o->changed is 0 when the message goes out unchanged.
+ *	o->changed is 0 when the message goes out unchanged.  A caller that
+ *	sends the original and the splices itself sets o->edits_only
+ *	(mail_out_free() and mail_decide() keep it): o->msg and o->body are
+ *	then not built, which saves a copy of the whole message.
  *
  *	Quarantine.  When the action is QUARANTINE, and before a message is
  *	cleaned, the original is stored by mail_quarantine() in
@@ -224,6 +234,16 @@ struct mail_conn {
 	char			 addr[PATH_MAX];	/* the daemon_addr */
 };
 
+/* a scan request as mail_verdict() sends it (mail_request) */
+#define MAIL_REQSTR	1000		/* below NATIVE_MAXNAME */
+
+struct mail_req {
+	struct native_req	 rq;
+	char			 agent[64];
+	char			 rcpt[MAIL_REQSTR];
+	char			 user[MAIL_REQSTR];
+};
+
 /* the envelope, for vigild's request and the quarantine's metadata */
 struct mail_env {
 	const char		*agent;		/* "mda", "smtp", ... */
@@ -257,6 +277,7 @@ struct mail_out {
 	uint32_t		 nremoved;	/* parts replaced by notices */
 	char			 qpath[PATH_MAX]; /* "" : no copy kept */
 	int			 changed;
+	int			 edits_only;	/* no o->msg, o->body */
 	struct buf		 msg;		/* the rewritten message */
 	struct mail_edit	*edits;
 	size_t			 nedits;
@@ -278,6 +299,7 @@ int		 mail_scan(const struct mail_policy *, const struct mail_env *,
 int		 mail_scan_conn(const struct mail_policy *,
 		    const struct mail_env *, const uint8_t *, size_t, int,
 		    struct mail_conn *, struct mail_out *);
+void		 mail_request(const struct mail_env *, struct mail_req *);
 void		 mail_conn_init(struct mail_conn *);
 void		 mail_conn_close(struct mail_conn *);
 int		 mail_verdict(const struct mail_policy *,

@@ -31,8 +31,6 @@
 #include "daemon/native.h"
 #include "util/msg.h"
 
-#define MD_STRMAX	1000		/* below NATIVE_MAXNAME */
-
 static int	 tcp_open(struct vclient *, const char *, int);
 static void	 safe_str(char *, size_t, const char *);
 static int	 one_object(struct verdict *, size_t, const char *);
@@ -197,10 +195,9 @@ md_verdict(const struct mail_policy *p, const struct mail_env *e,
     const uint8_t *msg, size_t len, int fd, struct mail_conn *conn,
     struct verdict *v, uint64_t *serial, char *err, size_t errlen)
 {
-	struct native_req	 rq;
+	struct mail_req		 mr;
+	struct native_req	*rq = &mr.rq;
 	struct vclient		 own, *vc = conn != NULL ? &conn->vc : &own;
-	char			 rcpt[MD_STRMAX], user[MD_STRMAX];
-	char			 agent[64];
 	size_t			 i;
 	int			 r, local, e2 = ECONNREFUSED;
 
@@ -209,23 +206,13 @@ md_verdict(const struct mail_policy *p, const struct mail_env *e,
 		snprintf(err, errlen, "no daemon_addr");
 	if (p->max_message_size != 0 && len > p->max_message_size)
 		return one_object(v, len, "limit: message size");
-	safe_str(agent, sizeof(agent), e != NULL && e->agent != NULL ?
-	    e->agent : "mail");
-	safe_str(rcpt, sizeof(rcpt), e != NULL && e->nrcpts > 0 ?
-	    e->rcpts[0] : "");
-	safe_str(user, sizeof(user), e != NULL ? e->user : "");
-	memset(&rq, 0, sizeof(rq));
-	rq.agent = agent;
-	rq.rcpt = rcpt;
-	rq.user = user;
-	rq.name = "";
-	rq.flags = NATIVE_F_ALLMATCH;
+	mail_request(e, &mr);
 	/* a kept connection first; any failure: start over, once */
 	if (conn != NULL && conn->open && !md_listed(p, conn->addr))
 		mail_conn_close(conn);	/* the policy names other daemons */
 	if (conn != NULL && conn->open) {
 		vc->timeout = p->timeout_ms;
-		r = ask(vc, conn->local, &rq, msg, len, fd, v);
+		r = ask(vc, conn->local, rq, msg, len, fd, v);
 		if (r == 0 || (r == 1 && vc->code == NATIVE_E_TOOBIG)) {
 			*serial = vc->serial;
 			return r == 0 ? 0 : one_object(v, len,
@@ -245,7 +232,7 @@ md_verdict(const struct mail_policy *p, const struct mail_env *e,
 			vclient_close(vc);
 			continue;
 		}
-		r = ask(vc, local, &rq, msg, len, fd, v);
+		r = ask(vc, local, rq, msg, len, fd, v);
 		if (r == 1 && vc->code == NATIVE_E_TOOBIG) {
 			/* the connection stays usable (PROTOCOL.md) */
 			if (conn != NULL)
@@ -271,6 +258,23 @@ md_verdict(const struct mail_policy *p, const struct mail_env *e,
 	}
 	errno = e2;
 	return -1;
+}
+
+/* mail_request - the scan request of e, as md_verdict() sends it */
+void
+mail_request(const struct mail_env *e, struct mail_req *r)
+{
+	safe_str(r->agent, sizeof(r->agent), e != NULL && e->agent != NULL ?
+	    e->agent : "mail");
+	safe_str(r->rcpt, sizeof(r->rcpt), e != NULL && e->nrcpts > 0 ?
+	    e->rcpts[0] : "");
+	safe_str(r->user, sizeof(r->user), e != NULL ? e->user : "");
+	memset(&r->rq, 0, sizeof(r->rq));
+	r->rq.agent = r->agent;
+	r->rq.rcpt = r->rcpt;
+	r->rq.user = r->user;
+	r->rq.name = "";
+	r->rq.flags = NATIVE_F_ALLMATCH;
 }
 
 /* mail_verdict - the verdict of msg from the first daemon that answers */

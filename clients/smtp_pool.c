@@ -54,9 +54,16 @@ pool_thread(void *arg)
 		TAILQ_REMOVE(&pl->todo, j, entry);
 		pthread_mutex_unlock(&pl->mu);
 
-		j->rc = mail_scan_conn(&j->p, &j->e, j->msg, j->len, j->fd,
-		    &conn, &j->o);
-		j->err = j->rc == -1 ? errno : 0;
+		if (j->decide) {
+			j->rc = mail_decide(&j->p, &j->e, j->msg, j->len,
+			    &j->v, j->serial, &j->o);
+			j->err = j->rc == -1 ? errno : 0;
+			verdict_free(&j->v);
+		} else {
+			j->rc = mail_scan_conn(&j->p, &j->e, j->msg, j->len,
+			    j->fd, &conn, &j->o);
+			j->err = j->rc == -1 ? errno : 0;
+		}
 
 		pthread_mutex_lock(&pl->mu);
 		TAILQ_INSERT_TAIL(&pl->done, j, entry);

@@ -15,7 +15,9 @@
  *	submits it; the first idle thread runs mail_scan_conn() (each thread
  *	keeps its own connection to vigild between jobs) with exactly
  *	those arguments and puts the job, with rc and err (errno when rc is
- *	-1) set, on the done list.  smtp_pool_fd() is an eventfd that is
+ *	-1) set, on the done list.  A job whose decide is set carries the
+ *	verdict already (v, serial; from smtp_scan.h): the thread only runs
+ *	mail_decide() on it, then frees v.  smtp_pool_fd() is an eventfd that is
  *	readable while jobs are done and not yet collected: the loop
  *	watches it (EPOLLIN) and calls smtp_pool_done() until it returns
  *	NULL.  Jobs are started in the order submitted.  Nothing the job
@@ -51,6 +53,14 @@ struct smtp_job {
 	int			 rc;
 	int			 err;
 	void			*arg;
+	/* a verdict vigild gave already (smtp_scan.h): only decide */
+	int			 decide;
+	struct verdict		 v;
+	uint64_t		 serial;
+	/* smtp_scan.h's own */
+	uint32_t		 id;
+	int64_t			 deadline;
+	void			*conn;
 };
 
 struct smtp_pool;

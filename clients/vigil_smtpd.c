@@ -13,8 +13,11 @@
  *	that cannot be relayed faithfully removed), MAIL, RCPT, RSET, NOOP,
  *	QUIT and every other command, in order, pipelined or not.  DATA is
  *	answered here: the body is spooled (smtp_spool.h), unstuffed
- *	(smtp_proto.h), scanned by a pool of threads through the mail
- *	library (smtp_pool.h, mail.h), and only then, when the policy says
+ *	(smtp_proto.h), scanned (smtp_scan.h: its descriptor passed to a
+ *	local vigild from the loop itself, on pipelined connections; a small
+ *	pool of threads, smtp_pool.h, for remote daemons, failover and the
+ *	decisions that read files), decided by the mail library (mail.h),
+ *	and only then, when the policy says
  *	deliver, is DATA sent to the next hop with the message, and the next
  *	hop's reply to the final dot becomes the client's reply.  So the
  *	client gets 250 only when the next hop said 250; every failure in
@@ -59,6 +62,7 @@
 #include "clients/mail.h"
 #include "clients/smtp_pool.h"
 #include "clients/smtp_proto.h"
+#include "clients/smtp_scan.h"
 #include "clients/smtp_spool.h"
 #include "conf/conf.h"
 #include "conf/conflog.h"
@@ -78,7 +82,7 @@
 #define BODY_CHUNK	(128 * 1024)
 #define RCPT_MAX	10000
 
-enum kind { K_LISTEN, K_SIGNAL, K_POOL, K_CLIENT, K_SERVER };
+enum kind { K_LISTEN, K_SIGNAL, K_POOL, K_SCAN, K_CLIENT, K_SERVER };
 
 enum sstate {
 	S_CONNECT,			/* connecting to the next hop */
@@ -114,6 +118,12 @@ struct cfg {
 	char			 listen[300];
 	int64_t			 client_to, server_to, connect_to;
 	unsigned		 maxconn;
+};
+
+/* the message sent on: the spool's bytes and the mail library's splices */
+struct piece {
+	const uint8_t		*p;
+	size_t			 len;
 };
 
 struct pend {
@@ -161,8 +171,8 @@ struct sess {
 	struct smtp_spool	 spool;
 	struct smtp_job		*job;
 	struct smtp_stuff	 stuff;
-	const uint8_t		*body;
-	size_t			 bodylen, bodyoff;
+	struct piece		*body;		/* the message as it goes */
+	size_t			 nbody, ibody, bodyoff;
 	int			 sending, dotsent;
 	int64_t			 t0;
 	char			 mres[32], mact[32];
@@ -176,6 +186,7 @@ static struct smtpd {
 	int			 lfd, sigfd;
 	struct fdref		 lref, sigref, poolref;
 	struct smtp_pool	*pool;
+	struct smtp_scan	*scan;
 	struct cfg		*cfg;
 	const char		*cfgpath;
 	const char		*pidfile;
@@ -238,6 +249,7 @@ static void	 data_begin(struct sess *);
 static void	 data_input(struct sess *);
 static void	 data_end(struct sess *);
 static void	 scan_done(struct smtp_job *);
+static void	 body_pieces(struct sess *, const struct mail_out *);
 static void	 body_pump(struct sess *);
 static void	 msg_done(struct sess *, const char *, size_t);
 static void	 msg_done_s(struct sess *, const char *);
@@ -351,6 +363,8 @@ main(int argc, char *argv[])
 	signals();
 	if ((sd.pool = smtp_pool_new(sd.nthreads)) == NULL)
 		fatal("%s: scan threads", __func__);
+	if ((sd.scan = smtp_scan_new(sd.ep, K_SCAN, sd.pool)) == NULL)
+		fatal("%s: smtp_scan_new", __func__);
 	sd.poolref.kind = K_POOL;
 	{
 		struct epoll_event	 ev;
@@ -365,6 +379,7 @@ main(int argc, char *argv[])
 	log_notice("vigil-smtpd %s started: %s -> %s, %u scan threads",
 	    VIGIL_VERSION, sd.cfg->listen, sd.cfg->hopname, sd.nthreads);
 	loop();
+	smtp_scan_free(sd.scan);
 	smtp_pool_free(sd.pool);
 	if (sd.pidfile != NULL)
 		unlink(sd.pidfile);
@@ -428,8 +443,9 @@ fail:
 /*
  * default_threads - without -j: two scan threads per vigild worker
  * ([daemon] num_workers of the same file), one scanning while the next
- * message is on its way; more would only wait in vigild, each thread a
- * connection there and a context switch more per message
+ * message is on its way; more would only wait in vigild.  They carry
+ * only what smtp_scan.h cannot: scans on a remote (HOST:PORT) vigild,
+ * failover, and the decisions on verdicts that are not clean
  */
 static unsigned
 default_threads(const struct cfg *g)
@@ -596,6 +612,9 @@ loop(void)
 				while ((j = smtp_pool_done(sd.pool)) != NULL)
 					scan_done(j);
 				break;
+			case K_SCAN:
+				smtp_scan_input(sd.scan, r);
+				break;
 			case K_CLIENT:
 				ev_client(r->s, evs[i].events);
 				break;
@@ -606,6 +625,8 @@ loop(void)
 				AV_ASSERT(0);
 			}
 		}
+		while ((j = smtp_scan_done(sd.scan)) != NULL)
+			scan_done(j);
 		while ((s = TAILQ_FIRST(&sd.dead)) != NULL) {
 			TAILQ_REMOVE(&sd.dead, s, entry);
 			sess_free(s);
@@ -621,6 +642,7 @@ tick(void)
 	struct epoll_event	 ev;
 	int64_t			 now = now_ms(), lim;
 
+	smtp_scan_tick(sd.scan);	/* scans past their time: to the pool */
 	if (sd.paused && !sd.stopping) {
 		memset(&ev, 0, sizeof(ev));
 		ev.events = EPOLLIN;
@@ -1720,16 +1742,19 @@ data_begin(struct sess *s)
 static void
 data_input(struct sess *s)
 {
-	static uint8_t	 out[READ_CHUNK + 2];
+	static uint8_t	 out[READ_CHUNK + 2];	/* when the spool failed */
+	uint8_t		*dst;
 	size_t		 n, used, olen;
 	int		 done;
 
 	while (s->state == S_DATA && s->cin.len > 0) {
 		n = s->cin.len < READ_CHUNK ? s->cin.len : READ_CHUNK;
-		used = smtp_dot_feed(&s->dot, s->cin.data, n, out, &olen,
-		    &done);
-		if (!s->spool.failed)
-			(void)smtp_spool_write(&s->spool, out, olen);
+		/* unstuffed straight into the spool */
+		dst = smtp_spool_space(&s->spool, n + 2);
+		used = smtp_dot_feed(&s->dot, s->cin.data, n,
+		    dst != NULL ? dst : out, &olen, &done);
+		if (dst != NULL)
+			(void)smtp_spool_commit(&s->spool, olen);
 		memmove(s->cin.data, s->cin.data + used, s->cin.len - used);
 		s->cin.len -= used;
 		if (done)
@@ -1779,9 +1804,10 @@ data_end(struct sess *s)
 	j->fd = s->spool.fd;
 	j->arg = s;
 	mail_out_init(&j->o);
+	j->o.edits_only = 1;		/* sent as pieces: no copy */
 	s->job = j;
 	s->state = S_SCAN;
-	smtp_pool_submit(sd.pool, j);
+	smtp_scan_submit(sd.scan, j);
 }
 
 /* scan_done - a thread is back with the verdict: apply the policy */
@@ -1816,9 +1842,7 @@ scan_done(struct smtp_job *j)
 			    "connection");
 			break;
 		}
-		s->body = o->changed ? o->msg.data : s->spool.data;
-		s->bodylen = o->changed ? o->msg.len : s->spool.len;
-		s->bodyoff = 0;
+		body_pieces(s, o);
 		s->sending = s->dotsent = 0;
 		s->state = S_SEND;
 		srv_add(s, "DATA\r\n", 6);
@@ -1851,33 +1875,68 @@ scan_done(struct smtp_job *j)
 	sess_run(s);
 }
 
+/*
+ * body_pieces - what goes to the next hop: the spool's bytes between the
+ * mail library's splices (o->edits, sorted and disjoint) and theirs
+ */
+static void
+body_pieces(struct sess *s, const struct mail_out *o)
+{
+	const struct mail_edit	*e;
+	size_t			 i, at = 0, n = 0;
+
+	s->body = xcalloc(2 * o->nedits + 1, sizeof(*s->body));
+	for (i = 0; i < o->nedits; i++) {
+		e = &o->edits[i];
+		s->body[n].p = s->spool.data + at;
+		s->body[n++].len = e->off - at;
+		s->body[n].p = o->pool.data + e->data;
+		s->body[n++].len = e->dlen;
+		at = e->off + e->len;
+	}
+	s->body[n].p = s->spool.data + at;
+	s->body[n++].len = s->spool.len - at;
+	s->nbody = n;
+	s->ibody = s->bodyoff = 0;
+}
+
 /* body_pump - the message, dot-stuffed, while the next hop takes it */
 static void
 body_pump(struct sess *s)
 {
-	size_t	 used, olen;
-	char	 end[8];
+	const struct piece	*pc;
+	size_t			 used, olen, room;
+	char			 end[8];
 
 	if (s->state != S_SEND || !s->sending || s->dotsent || s->sfd == -1)
 		return;
 	while (s->sout.len - s->soutoff < SOUT_LOW) {
-		if (s->bodyoff < s->bodylen) {
-			if (s->soutoff > 0) {
-				memmove(s->sout.data, s->sout.data +
-				    s->soutoff, s->sout.len - s->soutoff);
-				s->sout.len -= s->soutoff;
-				s->soutoff = 0;
-			}
-			if (buf_reserve(&s->sout, BODY_CHUNK) == -1) {
-				srv_lost(s, "out of memory");
-				return;
-			}
-			used = smtp_stuff(&s->stuff, s->body + s->bodyoff,
-			    s->bodylen - s->bodyoff, s->sout.data +
-			    s->sout.len, BODY_CHUNK, &olen);
+		if (s->soutoff > 0) {
+			memmove(s->sout.data, s->sout.data + s->soutoff,
+			    s->sout.len - s->soutoff);
+			s->sout.len -= s->soutoff;
+			s->soutoff = 0;
+		}
+		if (buf_reserve(&s->sout, BODY_CHUNK) == -1) {
+			srv_lost(s, "out of memory");
+			return;
+		}
+		for (room = BODY_CHUNK; room > 0 && s->ibody < s->nbody;
+		    room -= olen) {
+			pc = &s->body[s->ibody];
+			used = smtp_stuff(&s->stuff, pc->p + s->bodyoff,
+			    pc->len - s->bodyoff, s->sout.data + s->sout.len,
+			    room, &olen);
 			s->sout.len += olen;
 			s->bodyoff += used;
-		} else {
+			if (s->bodyoff == pc->len) {
+				s->ibody++;
+				s->bodyoff = 0;
+			} else if (used == 0 && olen == 0)
+				break;
+		}
+		if (s->ibody == s->nbody) {
+			/* the end goes with the last piece: one send */
 			olen = smtp_stuff_end(&s->stuff, end);
 			srv_add(s, end, olen);
 			s->dotsent = 1;
@@ -1964,8 +2023,9 @@ msg_done(struct sess *s, const char *reply, size_t rlen)
 		free(s->job);
 		s->job = NULL;
 	}
+	free(s->body);
 	s->body = NULL;
-	s->bodylen = s->bodyoff = 0;
+	s->nbody = s->ibody = s->bodyoff = 0;
 	s->sending = s->dotsent = 0;
 	smtp_spool_free(&s->spool);
 	tx_reset(s);

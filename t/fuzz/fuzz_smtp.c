@@ -211,13 +211,20 @@ done:
 	buf_clear(&back);
 }
 
-/* fz_pieces - raw DATA: in pieces or whole, the same */
+/*
+ * fz_pieces - raw DATA: in pieces of n, of 64 and whole (one call, an
+ * output of exactly len + 2 bytes: the long-run search of dot_line()),
+ * the same; stuffed whole, the same as in pieces of 64
+ */
 static void
 fz_pieces(const uint8_t *p, size_t len, size_t n)
 {
-	struct buf	 a, b;
-	size_t		 ua, ub;
-	int		 da, db;
+	struct smtp_dot		 d;
+	struct smtp_stuff	 st;
+	struct buf		 a, b;
+	uint8_t			*w, tmp[64];
+	size_t			 ua, ub, uw, olen, off, used, wl;
+	int			 da, db, dw;
 
 	buf_init(&a);
 	buf_init(&b);
@@ -226,6 +233,33 @@ fz_pieces(const uint8_t *p, size_t len, size_t n)
 	FZ_CHECK(ua == ub && da == db);
 	FZ_CHECK(a.failed || b.failed || (a.len == b.len &&
 	    (a.len == 0 || memcmp(a.data, b.data, a.len) == 0)));
+	if ((w = malloc(2 * len + 2)) == NULL)
+		goto done;
+	smtp_dot_init(&d);
+	uw = smtp_dot_feed(&d, p, len, w, &olen, &dw);
+	FZ_CHECK(uw == ua && dw == da && olen <= len + 2);
+	FZ_CHECK(a.failed || (olen == a.len &&
+	    (olen == 0 || memcmp(w, a.data, olen) == 0)));
+	/* stuffed: whole into 2 * len bytes (the most it can grow) */
+	a.len = 0;
+	smtp_stuff_init(&st);
+	wl = 0;
+	for (off = 0; off < len; off += used) {
+		used = smtp_stuff(&st, p + off, len - off, w + wl,
+		    2 * len + 2 - wl, &olen);
+		FZ_CHECK(used > 0 || olen > 0);
+		wl += olen;
+	}
+	smtp_stuff_init(&st);
+	for (off = 0; off < len; off += used) {
+		used = smtp_stuff(&st, p + off, len - off, tmp, sizeof(tmp),
+		    &olen);
+		buf_add(&a, tmp, olen);
+	}
+	FZ_CHECK(a.failed || (wl == a.len &&
+	    (wl == 0 || memcmp(w, a.data, wl) == 0)));
+	free(w);
+done:
 	buf_clear(&a);
 	buf_clear(&b);
 }

@@ -12,16 +12,18 @@
 # MAIL, RCPT, DATA and the final dot, dropping the connection at MAIL,
 # RCPT, DATA and after the data, staying silent at RCPT and after the
 # dot, client timeout, max_connections after SIGHUP, 200 messages from 20
-# concurrent smtp-source sessions all delivered, the next hop down at
-# connect, vigild stopped and started again in the middle of a session,
-# SIGTERM finishing the message in progress, vigild down.
+# concurrent smtp-source sessions all delivered over one kept connection
+# to vigild, 40 scans in flight on two, a vigild that does not answer
+# within daemon_timeout, the next hop down at connect, vigild stopped and
+# started again in the middle of a session, SIGTERM finishing the message
+# in progress, vigild down.
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x "$BIN/vigil-smtpd" ] || skip_all "vigil-smtpd is not built"
 command -v swaks >/dev/null || skip_all "swaks is not installed"
 [ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] ||
     skip_all "postfix (smtp-sink, smtp-source) is not installed"
-plan 78
+plan 89
 
 cd "$TMP"
 chmod 755 "$TMP"
@@ -64,6 +66,9 @@ max_message_size = 200K
 action_on_infected = defer
 [discard@example.com]
 action_on_infected = discard
+[clean@example.com]
+action_on_infected = clean
+write_to_subject = [VIRUS %s]
 EOF
 
 # --- the peers ------------------------------------------------------------------
@@ -303,6 +308,16 @@ serial() { readlink "$BASE/current" | sed 's/^gen-//'; }
 marks() { printf 'X-Vigil-Result: clean\r\nX-Virus-Scanner: Vigil %s (%s)\r\n' \
     "$(cat "$VIGIL_TOP/VERSION")" "$(serial)"; }
 logged() { grep -c "$1" smtpd.log; }
+# reload: SIGHUP, then wait until vigil-smtpd says it read vigil.cfg again
+reload() {
+	local n i
+	n=$(logged 'reconfigure:')
+	kill -HUP $XPID
+	for i in $(seq 50); do
+		[ "$(logged 'reconfigure:')" -gt "$n" ] && return
+		sleep 0.1
+	done
+}
 
 # messages: dot lines, CRLF; a big one that goes to tmp_dir; EICAR
 printf 'From: a@example.org\r\nTo: b@example.com\r\nSubject: dots\r\n\r\n' > clean.eml
@@ -369,6 +384,26 @@ out=$(sw --to discard@example.com --data @eicar.eml)
 is "discard: swaks exits 0" "$?" 0
 like "discard: 250" "$out" "<-  250 2\.0\.0 Ok: discarded by Vigil"
 is "defer, discard: nothing at the next hop" "$(nmsg)" "$n0"
+
+# --- action_on_infected = clean: sent as the original and the splices -------------
+# the reference: what vigil-mda (the same library, the whole rewritten
+# message at once) makes of the bytes the next hop gets from swaks
+swaks --server 127.0.0.1:$PS --helo client.test --from a@example.org \
+    --to b@example.com --data @eicar.eml >/dev/null 2>&1
+cp "$(lastmsg)" direct-eicar.eml
+"$BIN"/vigil-mda ref-clean.eml -- -c vigil.cfg -r clean@example.com \
+    -m /usr/bin/tee < direct-eicar.eml > /dev/null
+n0=$(nmsg)
+out=$(sw --to clean@example.com --data @eicar.eml)
+like "clean (recipient section): 250 from the next hop" "$out" \
+    "<-  250 2\.0\.0 Ok: queued as $((n0 + 1))"
+cmp -s "$(lastmsg)" ref-clean.eml
+is "... the message as vigil-mda cleans it, byte for byte" "$?" 0
+is "... marked, the subject tagged, the part replaced, the rest kept" \
+    "$(grep -c -e '^X-Vigil-Result: cleaned' -e '^Subject: \[VIRUS Eicar-Test-Signature\] invoice' \
+    -e '^Vigil removed this part' -e '^See the attachment' -e '^--BB--' "$(lastmsg)"):$(grep -c "$E64" "$(lastmsg)")" \
+    "5:0"
+n0=$(nmsg)
 
 # --- the next hop's own replies ------------------------------------------------------
 out=$(sw --to reject1@example.com --data @clean.eml)
@@ -500,9 +535,7 @@ t=$(( $(date +%s) - t0 ))
 ok "... within 2 to 4 s ($t s)" test "$t" -ge 2 -a "$t" -le 4
 
 sed -i 's/^max_connections = 50/max_connections = 1/' vigil.cfg
-n=$(logged 'reconfigure:')
-kill -HUP $XPID
-for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+reload
 exec 4<>/dev/tcp/127.0.0.1/$PP
 read -r -t 5 greet <&4
 is "SIGHUP: max_connections 1; the first client is served" "$greet" \
@@ -517,9 +550,7 @@ smtp-sink -u nobody -d "$TMP/dump/%H%M%S." 127.0.0.1:$PK 256 2> smtp-sink.log &
 KPID=$!
 PIDS+=($KPID)
 sed -i "s/^server_port = $PS/server_port = $PK/" vigil.cfg
-n=$(logged 'reconfigure:')
-kill -HUP $XPID
-for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+reload
 like "SIGHUP: new sessions go to smtp-sink" "$(grep 'reconfigure:' smtpd.log | tail -n 1)" \
     "next hop 127\.0\.0\.1:$PK"
 n=$(logged 'result=clean action=accept')
@@ -529,19 +560,61 @@ is "... all 200 at smtp-sink" "$(find dump -type f | wc -l)" 200
 is "... 200 log lines, clean and accepted" \
     "$(( $(logged 'result=clean action=accept') - n ))" 200
 is "... each with the marks" "$(grep -l '^X-Vigil-Result: clean' -r dump | wc -l)" 200
-# the scan threads keep their connections to vigild between messages
-like "... over kept connections to vigild (not one per message)" \
-    "$("$BIN"/vigilctl -s "$SOCK" status | grep '^clients:')" \
-    "^clients: ([2-9]|1[0-9])$"
+# one kept connection carries every scan (up to 32 in flight): it and
+# vigilctl's own are vigild's clients
+is "... over one kept connection to vigild (not one per message)" \
+    "$("$BIN"/vigilctl -s "$SOCK" status | grep '^clients:')" "clients: 2"
+
+# 40 messages at once while vigild is stopped: 32 scans in flight on that
+# connection fill its pipeline, the other 8 go on a second one (the bytes
+# vigil-smtpd sent that vigild has not read: 32 requests on one, 8 of the
+# same size and the greeting on the other); once vigild goes on, all 40
+# are delivered
+qs() { ss -xp | awk -v p="pid=$XPID," 'index($0, p) && $4 > 0 { print $4 }' |
+    sort -n | tr '\n' ' '; }
+n=$(find dump -type f | wc -l)
+kill -STOP $VPID
+smtp-source -s 40 -m 40 -f s@example.org -t r@example.net 127.0.0.1:$PP &
+SPID=$!
+for i in $(seq 200); do
+	set -- $(qs)
+	[ $# = 2 ] && [ $(($1 * 4)) -ge "$2" ] && break
+	sleep 0.05
+done
+ok "vigild stopped, 40 messages: two connections, 32 and 8 scans queued ($*)" \
+    test $# = 2 -a $((${1:-0} * 4)) -ge "${2:-1}"
+kill -CONT $VPID
+wait $SPID
+is "... vigild goes on: smtp-source exits 0" "$?" 0
+is "... all 40 delivered" "$(( $(find dump -type f | wc -l) - n ))" 40
+is "... the second connection is kept too" \
+    "$("$BIN"/vigilctl -s "$SOCK" status | grep '^clients:')" "clients: 3"
+
+# a vigild that does not answer: after daemon_timeout the scan is tried
+# again from the start, then the message is deferred
+sed -i 's/^daemon_timeout = 20s$/daemon_timeout = 1s/' vigil.cfg
+reload
+n=$(find dump -type f | wc -l)
+kill -STOP $VPID
+t0=$(date +%s)
+out=$(sw --to b@example.com --data @clean.eml)
+t1=$(date +%s)
+kill -CONT $VPID
+like "vigild stopped: 451 4.7.1 after daemon_timeout" "$out" \
+    "<\*\* 451 4\.7\.1 Temporary failure: the message could not be scanned"
+ok "... within a few seconds ($((t1 - t0)) s)" test $((t1 - t0)) -le 6
+is "... and not delivered" "$(find dump -type f | wc -l)" "$n"
+like "... logged with the cause" "$(grep 'scan failed' smtpd.log | tail -n 1)" \
+    "vigild: .*vigild\.sock: .*(timed out|Timer)"
+sed -i 's/^daemon_timeout = 1s$/daemon_timeout = 20s/' vigil.cfg
+reload
 kill $KPID
 wait $KPID 2>/dev/null
 out=$(sw --to b@example.com --data @clean.eml)
 like "next hop down: 421 4.3.0 at connect" "$out" \
     "<\*\* 421 4\.3\.0 [^ ]+ Service not available: next hop unreachable"
 sed -i "s/^server_port = $PK/server_port = $PS/" vigil.cfg
-n=$(logged 'reconfigure:')
-kill -HUP $XPID
-for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+reload
 
 # --- vigild stopped and started again in the middle of one session --------------
 n0=$(nmsg); mark
@@ -576,9 +649,7 @@ is "... and they are the first and the third" \
 
 # --- split_recipients: a recipient whose sections decide otherwise waits ----------
 sed -i 's/^max_message_size = 200K$/max_message_size = 200K\nsplit_recipients = yes/' vigil.cfg
-n=$(logged 'reconfigure:')
-kill -HUP $XPID
-for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+reload
 n0=$(nmsg); mark
 printf 'EHLO c\r\nMAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.com>\r\nRCPT TO:<discard@example.com>\r\nRCPT TO:<c@example.com>\r\nDATA\r\nSubject: split\r\n\r\nhi\r\n.\r\nQUIT\r\n' |
     chat > split.out
@@ -589,9 +660,7 @@ is "... the next hop never saw it; the others got the message" \
     "$(nmsg):$(since | sed 's/<data>/D/g')" \
     "$((n0 + 1)):EHLO c MAIL FROM:<a@example.org> RCPT TO:<b@example.com> RCPT TO:<c@example.com> DATA D QUIT "
 sed -i '/^split_recipients = yes$/d' vigil.cfg
-n=$(logged 'reconfigure:')
-kill -HUP $XPID
-for i in $(seq 50); do [ "$(logged 'reconfigure:')" -gt "$n" ] && break; sleep 0.1; done
+reload
 
 # --- SIGTERM: the message in DATA is finished, then 421 ---------------------------------
 n0=$(nmsg)

@@ -188,12 +188,18 @@ def done(i, stage, code):
     out.write("%d %s %s\n" % (i, stage, code))
 
 async def session(k):
+    refused = 0
     while True:
         try:
             r, w = await asyncio.open_connection("127.0.0.1", port)
         except OSError:
+            # vigil-smtpd never restarts here: gone for 10 s, it died
+            refused += 1
+            if refused > 200:
+                raise SystemExit("vigil-smtpd refuses connections")
             await asyncio.sleep(0.05)
             continue
+        refused = 0
         i = None
         try:
             if await reply(r) != "220":

@@ -666,6 +666,62 @@ test_clean_nested(void **state)
 	mail_out_free(&o);
 }
 
+/*
+ * test_edits_only - a caller that applies the splices itself gets the
+ * same decision and splices, and neither o->msg nor o->body; the flag
+ * survives mail_out_free() and mail_decide()
+ */
+static void
+test_edits_only(void **state)
+{
+	static const struct tobj	 clean[] = { { 0, "1", NULL, NULL } };
+	struct mail_policy	 p;
+	struct mail_out		 a, b;
+	struct verdict		 v;
+	size_t			 i, k;
+
+	(void)state;
+	policy(&p);
+	p.on_infected = MAIL_CLEAN;
+	p.subject = "[virus]";
+	p.quarantine_dir = "";
+	for (k = 0; k < 2; k++) {
+		mail_out_init(&a);
+		mail_out_init(&b);
+		b.edits_only = 1;
+		if (k == 0)
+			mkverdict(&v, o_three, nitems(o_three));
+		else
+			mkverdict(&v, clean, nitems(clean));
+		assert_int_equal(mail_decide(&p, NULL,
+		    (const uint8_t *)m_three, strlen(m_three), &v, 42, &a), 0);
+		mail_out_free(&b);
+		assert_int_equal(b.edits_only, 1);
+		assert_int_equal(mail_decide(&p, NULL,
+		    (const uint8_t *)m_three, strlen(m_three), &v, 42, &b), 0);
+		assert_int_equal(b.edits_only, 1);
+		assert_int_equal(a.action, k == 0 ? MAIL_CLEAN : MAIL_ACCEPT);
+		assert_int_equal(b.action, a.action);
+		assert_int_equal(b.result, a.result);
+		assert_int_equal(a.changed, 1);
+		assert_int_equal(b.changed, 1);
+		assert_true(a.msg.len > 0);
+		assert_int_equal(b.msg.len, 0);
+		assert_null(b.body);
+		assert_int_equal(b.nedits, a.nedits);
+		for (i = 0; i < a.nedits; i++) {
+			assert_int_equal(b.edits[i].off, a.edits[i].off);
+			assert_int_equal(b.edits[i].len, a.edits[i].len);
+			assert_int_equal(b.edits[i].dlen, a.edits[i].dlen);
+			assert_memory_equal(b.pool.data + b.edits[i].data,
+			    a.pool.data + a.edits[i].data, a.edits[i].dlen);
+		}
+		verdict_free(&v);
+		mail_out_free(&a);
+		mail_out_free(&b);
+	}
+}
+
 /* test_clean_forwarded - inside a forwarded message, and a whole one */
 static void
 test_clean_forwarded(void **state)
@@ -1203,6 +1259,7 @@ main(void)
 		cmocka_unit_test(test_marks_mbox),
 		cmocka_unit_test(test_subject),
 		cmocka_unit_test(test_clean_nested),
+		cmocka_unit_test(test_edits_only),
 		cmocka_unit_test(test_clean_forwarded),
 		cmocka_unit_test(test_clean_broken),
 		cmocka_unit_test(test_uncleanable),
