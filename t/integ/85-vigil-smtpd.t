@@ -392,7 +392,7 @@ swaks --server 127.0.0.1:$PS --helo client.test --from a@example.org \
     --to b@example.com --data @eicar.eml >/dev/null 2>&1
 cp "$(lastmsg)" direct-eicar.eml
 "$BIN"/vigil-mda ref-clean.eml -- -c vigil.cfg -r clean@example.com \
-    -m /usr/bin/tee < direct-eicar.eml > /dev/null
+    -m /usr/bin/tee < direct-eicar.eml > /dev/null 2>> mda.log
 n0=$(nmsg)
 out=$(sw --to clean@example.com --data @eicar.eml)
 like "clean (recipient section): 250 from the next hop" "$out" \
