@@ -113,7 +113,7 @@ conn_get(struct smtp_scan *sc, const char *addr, int timeout)
 	c->kind = sc->kind;
 	strlcpy(c->addr, addr, sizeof(c->addr));
 	TAILQ_INIT(&c->jobs);
-	if (vclient_open(&c->vc, addr, timeout) == -1) {
+	if (vclient_open_nowait(&c->vc, addr, timeout) == -1) {
 		vclient_close(&c->vc);
 		free(c);
 		return NULL;

@@ -33,9 +33,11 @@
  *	a thread runs mail_scan_conn() with its failover over every daemon
  *	address: a policy whose first address is HOST:PORT, a message over
  *	the policy's max_message_size, a memfd that cannot be made, a
- *	connection that cannot be opened or fails (every scan in flight on
- *	it goes to the pool again: a scan is at worst sent twice, never
- *	lost), an R_ERROR answer, and a scan that took longer than the
+ *	connection that cannot be opened at once (vclient_open_nowait():
+ *	a vigild whose listen queue is full never stalls the loop) or that
+ *	fails (every scan in flight on it goes to the pool again: a scan is
+ *	at worst sent twice, never lost), an R_ERROR answer, and a scan
+ *	that took longer than the
  *	policy's daemon timeout (smtp_scan_tick(), to be called about once a
  *	second, closes its connection).
  *

@@ -23,6 +23,7 @@
 #include "daemon/native.h"
 #include "util/msg.h"
 
+static int	 vc_open(struct vclient *, const char *, int, int);
 static int	 vc_fail(struct vclient *, int, const char *);
 static int	 vc_send(struct vclient *, struct msg *, int);
 static int	 vc_next(struct vclient *, int, uint32_t *, struct msg **);
@@ -44,6 +45,20 @@ vc_fail(struct vclient *vc, int e, const char *what)
 int
 vclient_open(struct vclient *vc, const char *path, int timeout)
 {
+	return vc_open(vc, path, timeout, 0);
+}
+
+/* vclient_open_nowait - vclient_open(), but connect(2) never waits */
+int
+vclient_open_nowait(struct vclient *vc, const char *path, int timeout)
+{
+	return vc_open(vc, path, timeout, SOCK_NONBLOCK);
+}
+
+/* vc_open - connect (flags: SOCK_NONBLOCK or 0), send the magic */
+static int
+vc_open(struct vclient *vc, const char *path, int timeout, int flags)
+{
 	struct sockaddr_un	 sun;
 	int			 e;
 
@@ -56,7 +71,8 @@ vclient_open(struct vclient *vc, const char *path, int timeout)
 	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
 	    sizeof(sun.sun_path))
 		return vc_fail(vc, ENAMETOOLONG, path);
-	if ((vc->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+	if ((vc->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags,
+	    0)) == -1)
 		return vc_fail(vc, errno, "socket");
 	if (connect(vc->sock, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		e = errno;

@@ -4,6 +4,8 @@
  * SYNOPSIS
  *	int	 vclient_open(struct vclient *vc, const char *path,
  *		    int timeout);
+ *	int	 vclient_open_nowait(struct vclient *vc, const char *path,
+ *		    int timeout);
  *	void	 vclient_close(struct vclient *vc);
  *	int	 vclient_request(struct vclient *vc, uint32_t type,
  *		    struct msg **reply);
@@ -27,7 +29,10 @@
  *
  *	vclient_open() connects to the unix socket path, sends the magic and
  *	makes every later call wait at most timeout milliseconds for each
- *	send and each reply (-1: no limit).  vclient_close() closes the
+ *	send and each reply (-1: no limit).  vclient_open_nowait() is the
+ *	same for an event loop: its connect(2) never waits, so a vigild
+ *	whose listen queue is full (stopped, or flooded) makes it fail at
+ *	once with EAGAIN where vclient_open() would wait for room.  vclient_close() closes the
  *	connection (safe twice, and after a failed open).
  *
  *	vclient_request() sends a request without fields (NATIVE_PING,
@@ -112,6 +117,7 @@ struct vclient {
 };
 
 int	 vclient_open(struct vclient *, const char *, int);
+int	 vclient_open_nowait(struct vclient *, const char *, int);
 void	 vclient_close(struct vclient *);
 int	 vclient_request(struct vclient *, uint32_t, struct msg **);
 int	 vclient_scan_fd(struct vclient *, int, const struct native_req *,

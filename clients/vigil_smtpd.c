@@ -908,6 +908,7 @@ sess_free(struct sess *s)
 		mail_out_free(&s->job->o);
 		free(s->job);
 	}
+	free(s->body);
 	smtp_spool_free(&s->spool);
 	tx_reset(s);
 	free(s->split0);
