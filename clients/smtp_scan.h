@@ -18,7 +18,9 @@
  *	a descriptor (the spool's file, or a memfd written here for a
  *	message in memory) on one of a few connections kept open, up to
  *	VCLIENT_MAXPIPE scans in flight on each (vclient.h's pipelining);
- *	sending one costs a sendmsg(2) and no thread.  The answers are read
+ *	sending one costs a sendmsg(2) and no thread, and never waits: 32
+ *	requests of a few hundred bytes fill a small part of a socket's
+ *	buffer, even when vigild reads none of them.  The answers are read
  *	when a connection is readable: the loop registers nothing itself,
  *	the connections are added to epoll descriptor ep with data.ptr
  *	pointing to a structure whose first member is an int holding kind,
