@@ -60,6 +60,7 @@ static int
 vc_open(struct vclient *vc, const char *path, int timeout, int flags)
 {
 	struct sockaddr_un	 sun;
+	struct timeval		 tv;
 	int			 e;
 
 	memset(vc, 0, sizeof(*vc));
@@ -74,6 +75,13 @@ vc_open(struct vclient *vc, const char *path, int timeout, int flags)
 	if ((vc->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags,
 	    0)) == -1)
 		return vc_fail(vc, errno, "socket");
+	/* a blocking connect waits for room in the listen queue this long */
+	if (flags == 0 && timeout > 0) {
+		tv.tv_sec = timeout / 1000;
+		tv.tv_usec = (suseconds_t)(timeout % 1000) * 1000;
+		(void)setsockopt(vc->sock, SOL_SOCKET, SO_SNDTIMEO, &tv,
+		    sizeof(tv));
+	}
 	if (connect(vc->sock, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		e = errno;
 		vclient_close(vc);

@@ -29,10 +29,11 @@
  *
  *	vclient_open() connects to the unix socket path, sends the magic and
  *	makes every later call wait at most timeout milliseconds for each
- *	send and each reply (-1: no limit).  vclient_open_nowait() is the
- *	same for an event loop: its connect(2) never waits, so a vigild
- *	whose listen queue is full (stopped, or flooded) makes it fail at
- *	once with EAGAIN where vclient_open() would wait for room.  vclient_close() closes the
+ *	send and each reply (-1: no limit); when vigild's listen queue is
+ *	full (stopped, or flooded), the connect(2) itself waits at most
+ *	timeout for room, then fails with EAGAIN.  vclient_open_nowait() is
+ *	the same for an event loop: its connect(2) never waits, a full
+ *	listen queue is EAGAIN at once.  vclient_close() closes the
  *	connection (safe twice, and after a failed open).
  *
  *	vclient_request() sends a request without fields (NATIVE_PING,

@@ -4,8 +4,9 @@
  * vclient_open() and vclient_open_nowait() against a unix socket of our
  * own that listens but does not accept: both send the native magic first;
  * when the listen queue is full, vclient_open_nowait() fails at once
- * with EAGAIN (an event loop never waits to connect), and succeeds again
- * once a pending connection was accepted; a path nobody listens on is
+ * with EAGAIN (an event loop never waits to connect) and vclient_open()
+ * after its timeout, not later (a stopped vigild cannot hang an agent);
+ * both succeed again once a pending connection was accepted; a path nobody listens on is
  * ENOENT or ECONNREFUSED for both.
  */
 #include <sys/socket.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <stdarg.h>
@@ -31,8 +33,19 @@
 
 static char	 dir[64], path[128];
 
+static int64_t	 now_ms(void);
 static int	 listener(void);
 static int	 fill(int *, size_t);
+
+/* now_ms - the monotonic clock in milliseconds */
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* setup - a directory for the socket */
 static int
@@ -127,6 +140,7 @@ test_full(void **state)
 {
 	struct vclient	 vc;
 	int		 fds[MAXFILL];
+	int64_t		 t0;
 	int		 l, c, n, i;
 
 	(void)state;
@@ -138,10 +152,20 @@ test_full(void **state)
 	assert_int_equal(errno, EAGAIN);
 	assert_int_equal(vc.sock, -1);
 	vclient_close(&vc);		/* safe after a failed open */
+	/* vclient_open() waits for room, at most its timeout */
+	t0 = now_ms();
+	errno = 0;
+	assert_int_equal(vclient_open(&vc, path, 300), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_true(now_ms() - t0 >= 250);
 	/* one accepted: one place free */
 	assert_true((c = accept(l, NULL, NULL)) >= 0);
 	close(c);
 	assert_int_equal(vclient_open_nowait(&vc, path, 1000), 0);
+	vclient_close(&vc);
+	assert_true((c = accept(l, NULL, NULL)) >= 0);
+	close(c);
+	assert_int_equal(vclient_open(&vc, path, 300), 0);
 	vclient_close(&vc);
 	for (i = 0; i < n; i++)
 		close(fds[i]);
