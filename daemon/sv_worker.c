@@ -146,10 +146,20 @@ worker_spawn(void)
 		free(w);
 		return;
 	case 0:
-		/* the child: socket on 3, nothing else but stdio */
+		/*
+		 * the child: socket on 3, nothing else but stdio.  The
+		 * supervisor stops it with MSG_DRAIN or SIGKILL only; the
+		 * signals a terminal (^C) or a kill of the whole process
+		 * group sends are the supervisor's to act on, so that the
+		 * scans in progress are drained, not cut (ignored
+		 * dispositions survive the exec).
+		 */
 		sigemptyset(&set);
 		sigprocmask(SIG_SETMASK, &set, NULL);
 		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
 		if (sp[1] == 3)
 			fcntl(3, F_SETFD, 0);
 		else if (dup2(sp[1], 3) == -1)

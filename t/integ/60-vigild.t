@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # vigild against real clamd clients: clamdscan (path, --stream, --fdpass,
 # -m) and pyclamd; raw protocol bytes; clamav-testfiles through INSTREAM;
-# a worker crash, a timeout, the sandbox, reloads under load, SHUTDOWN
+# a worker crash, a timeout, the sandbox, reloads under load, SHUTDOWN,
+# SIGTERM to the whole process group
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 TF=/usr/share/clamav-testfiles
 command -v clamdscan >/dev/null || skip_all "clamdscan is not installed"
 $PY -c 'import pyclamd' 2>/dev/null || skip_all "python3-pyclamd is not installed"
 [ -r $TF/clam.exe ] || skip_all "clamav-testfiles is not installed"
-plan 51
+plan 54
 
 C=$BIN/vigil-compile
 cd "$TMP"
@@ -292,3 +293,23 @@ wait $VPID; rc=$?
 is "SHUTDOWN: vigild exits 0" "$rc" 0
 ok "the socket is removed" test ! -e "$SOCK"
 ok "no worker is left" test -z "$(pgrep -f "vigild -c $TMP/vigil.cfg -x worker")"
+
+# --- SIGTERM to the whole process group (timeout(1), a kill of the group) ---
+# the workers leave it to the supervisor, which drains them.  (SIGINT, a
+# terminal's ^C, cannot be tested from here: bash starts background
+# commands with SIGINT ignored.)
+$C -q --install "$BASE" "$VIGIL_TOP"/signatures/default || exit 1
+setsid "$BIN"/vigild -f -c vigil.cfg 2> vigild-term.log &
+VPID=$!
+for i in $(seq 100); do
+	[ "$(raw 'zPING\0' 2>/dev/null)" = "PONG|" ] && break
+	sleep 0.1
+done
+for i in $(seq 50); do [ "$(workers | wc -l)" -eq 2 ] && break; sleep 0.1; done
+kill -TERM -- -"$VPID"
+for i in $(seq 100); do kill -0 $VPID 2>/dev/null || break; sleep 0.1; done
+wait $VPID; rc=$?
+is "SIGTERM to the process group: vigild exits 0" "$rc" 0
+like "... after draining its workers" "$(cat vigild-term.log)" "vigild stopped"
+is "... which were not killed by the signal" \
+    "$(grep -c -e 'cannot send MSG_DRAIN' -e 'terminated; signal' vigild-term.log)" 0
