@@ -311,5 +311,7 @@ for i in $(seq 100); do kill -0 $VPID 2>/dev/null || break; sleep 0.1; done
 wait $VPID; rc=$?
 is "SIGTERM to the process group: vigild exits 0" "$rc" 0
 like "... after draining its workers" "$(cat vigild-term.log)" "vigild stopped"
-is "... which were not killed by the signal" \
-    "$(grep -c -e 'cannot send MSG_DRAIN' -e 'terminated; signal' vigild-term.log)" 0
+# (a SAN=1 build's workers die of SIGSYS as they exit: LeakSanitizer
+# calls prctl(2), which the sandbox refuses; that is not this)
+is "... which were not killed by the signal" "$(grep -c -e 'cannot send MSG_DRAIN' \
+    -e 'terminated; signal 15' vigild-term.log)" 0
