@@ -9,7 +9,7 @@ TF=/usr/share/clamav-testfiles
 command -v clamdscan >/dev/null || skip_all "clamdscan is not installed"
 $PY -c 'import pyclamd' 2>/dev/null || skip_all "python3-pyclamd is not installed"
 [ -r $TF/clam.exe ] || skip_all "clamav-testfiles is not installed"
-plan 54
+plan 56
 
 C=$BIN/vigil-compile
 cd "$TMP"
@@ -37,6 +37,13 @@ printf '%s' "$EICAR" > files/eicar.com
 printf 'just text\n' > files/clean.txt
 { head -c 5000 /dev/zero; printf 'VIGIL-TEST-SIGNATURE: this is not a virus'; } \
     > files/embedded.bin
+# a worker reads objects up to 256 KiB and maps bigger ones: the signature
+# in the last bytes on either side of that line
+mkdir sizes
+TS='VIGIL-TEST-SIGNATURE: this is not a virus'
+for n in 262144 262145; do
+	{ head -c $((n - ${#TS})) /dev/zero; printf '%s' "$TS"; } > sizes/$n.bin
+done
 
 # raw BYTES [FILE]: send printf-escaped bytes (then FILE's descriptor with
 # one byte, as clamdscan --fdpass does), half-close, print the reply with
@@ -71,6 +78,12 @@ is "SCAN by path" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
     "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
 is "a clean file" "$(raw "nSCAN $TMP/files/clean.txt\n")" \
     "$TMP/files/clean.txt: OK"
+is "a file of 256 KiB (read whole), its last bytes" \
+    "$(raw "zSCAN $TMP/sizes/262144.bin\0")" \
+    "$TMP/sizes/262144.bin: Vigil.Test.Signature FOUND|"
+is "a file of 256 KiB + 1 (mapped), its last bytes" \
+    "$(raw "zSCAN $TMP/sizes/262145.bin\0")" \
+    "$TMP/sizes/262145.bin: Vigil.Test.Signature FOUND|"
 is "INSTREAM" "$({ printf 'zINSTREAM\0\0\0\0\104'; printf '%s' "$EICAR";
     printf '\0\0\0\0'; } | rawin)" \
     "stream: Eicar-Test-Signature FOUND|"
