@@ -1,8 +1,13 @@
 /*
  * conflog.c - a program's log as its configuration says (conflog.h)
  */
+#include <sys/stat.h>
+
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "conf/conflog.h"
 #include "util/log.h"
@@ -20,6 +25,26 @@ conf_facility(int index)
 	return facs[index];
 }
 
+/*
+ * conf_stderr_journal - whether stderr is systemd's journal: the unit
+ * started us with JOURNAL_STREAM="device:inode" naming the stream that
+ * stderr still is (systemd.exec(5)); 1 or 0
+ */
+int
+conf_stderr_journal(void)
+{
+	const char		*js = getenv("JOURNAL_STREAM");
+	unsigned long long	 dev, ino;
+	struct stat		 sb;
+	int			 n = 0;
+
+	if (js == NULL || sscanf(js, "%llu:%llu%n", &dev, &ino, &n) != 2 ||
+	    js[n] != '\0' || fstat(STDERR_FILENO, &sb) == -1)
+		return 0;
+	return (unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino;
+}
+
 /* conf_log - the log as v says */
 int
 conf_log(const struct conf_view *v, int foreground)
@@ -29,6 +54,9 @@ conf_log(const struct conf_view *v, int foreground)
 
 	lvl = (int)conf_get_int(v, CONF_K_LOG_LEVEL);
 	fac = conf_facility(conf_get_enum(v, CONF_K_SYSLOG_FACILITY));
+	/* syslog reaches the journal already: not every line twice */
+	if (foreground && fac != -1 && conf_stderr_journal())
+		foreground = 0;
 	/* nowhere else to go: stderr */
 	if (fac == -1 && file[0] == '\0')
 		foreground = 1;
