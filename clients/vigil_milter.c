@@ -59,6 +59,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,6 +77,7 @@
 #include "conf/conflog.h"
 #include "util/detach.h"
 #include "util/log.h"
+#include "util/privdrop.h"
 
 #ifndef VIGIL_VERSION
 #define VIGIL_VERSION	"0.0.0"
@@ -151,6 +153,7 @@ static sfsistat	 mfi_eom(SMFICTX *);
 static sfsistat	 mfi_abort(SMFICTX *);
 static sfsistat	 mfi_close(SMFICTX *);
 static const char *sock_path(const char *);
+static void	 drop_root(const char *, const char *);
 
 /* usage - the synopsis, then exit */
 static void
@@ -622,6 +625,35 @@ sock_path(const char *conn)
 	return strchr(conn, ':') == NULL ? conn : NULL;
 }
 
+/*
+ * drop_root - become [smfi] run_as when started as root (privdrop.h),
+ * giving it the unix socket (spath, may be NULL) first so that it can
+ * remove it at the end; a root process without run_as says so.  Exits
+ * EX_CONFIG when it cannot
+ */
+static void
+drop_root(const char *user, const char *spath)
+{
+	struct passwd	*pw;
+	char		 err[256];
+
+	if (geteuid() != 0)
+		return;
+	if (user[0] == '\0') {
+		log_warnx("running as root: set [smfi] run_as (vigil.cfg(5)) "
+		    "or start vigil-milter as its user");
+		return;
+	}
+	if (spath != NULL && (pw = getpwnam(user)) != NULL &&
+	    lchown(spath, pw->pw_uid, pw->pw_gid) == -1)
+		log_warn("lchown(%s) failed", spath);
+	if (priv_drop(user, err, sizeof(err)) == -1) {
+		log_warnx("run_as: %s", err);
+		exit(EX_CONFIG);
+	}
+	log_info("running as %s", user);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -725,6 +757,8 @@ main(int argc, char *argv[])
 		spath = NULL;
 	if (!fg)
 		detach(pidfile);
+	/* root's work is done: libmilter's threads start in smfi_main() */
+	drop_root(conf_get_str(&cfg.v, CONF_K_RUN_AS), spath);
 	log_notice("vigil-milter %s started on %s", VIGIL_VERSION, sock);
 	rc = smfi_main();
 	if (spath != NULL && lstat(spath, &st) == 0 && S_ISSOCK(st.st_mode) &&

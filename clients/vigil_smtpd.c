@@ -69,6 +69,7 @@
 #include "util/buf.h"
 #include "util/detach.h"
 #include "util/log.h"
+#include "util/privdrop.h"
 #include "util/xmalloc.h"
 
 #define SMTPD_CONFIG	"/etc/vigil/vigil.cfg"
@@ -203,6 +204,7 @@ static struct smtpd {
 static void	 usage(void) __attribute__((noreturn));
 static int64_t	 now_ms(void);
 static const char *vis(char *, size_t, const char *, size_t);
+static void	 drop_root(const char *);
 static struct cfg *cfg_load(const char *);
 static unsigned	 default_threads(const struct cfg *);
 static void	 cfg_unref(struct cfg *);
@@ -359,6 +361,8 @@ main(int argc, char *argv[])
 		    fclose(fp) == EOF)
 			fatal("%s: write(%s) failed", __func__, sd.pidfile);
 	}
+	/* root's work is done (port 25, the pid file): before any thread */
+	drop_root(conf_get_str(&sd.cfg->v, CONF_K_RUN_AS));
 	/* threads inherit the mask: block what the signalfd reads first */
 	signals();
 	if ((sd.pool = smtp_pool_new(sd.nthreads)) == NULL)
@@ -386,6 +390,29 @@ main(int argc, char *argv[])
 	cfg_unref(sd.cfg);
 	log_notice("vigil-smtpd stopped");
 	return 0;
+}
+
+/*
+ * drop_root - become [smtp] run_as when started as root (privdrop.h); a
+ * root process without it says so.  Fatal (EX_CONFIG) when it cannot
+ */
+static void
+drop_root(const char *user)
+{
+	char	 err[256];
+
+	if (geteuid() != 0)
+		return;
+	if (user[0] == '\0') {
+		log_warnx("running as root: set [smtp] run_as (vigil.cfg(5)) "
+		    "or start vigil-smtpd as its user");
+		return;
+	}
+	if (priv_drop(user, err, sizeof(err)) == -1) {
+		log_warnx("run_as: %s", err);
+		exit(EX_CONFIG);
+	}
+	log_info("running as %s", user);
 }
 
 /* cfg_load - the file (NULL: defaults) and the next hop; NULL: logged */

@@ -26,6 +26,7 @@ static const char	*check_action(const char *);
 static const char	*check_subject(const char *);
 static const char	*check_milter(const char *);
 static const char	*check_host(const char *);
+static const char	*check_runas(const char *);
 static const char	*check_url(const char *);
 static const char	*check_daemon(const char *);
 
@@ -209,6 +210,10 @@ static const struct conf_schema	 schema[CONF_NKEYS] = {
 	[CONF_K_TMP_DIR] = { "tmp_dir", CONF_PATH, "/var/spool/vigil/tmp",
 	    CONF_M_SMTP | CONF_M_SMFI, 0, 0, NULL, NULL,
 	    "directory of spooled messages", 7 },
+	[CONF_K_RUN_AS] = { "run_as", CONF_STR, "", CONF_M_SMTP | CONF_M_SMFI,
+	    0, 0, NULL, check_runas,
+	    "user to become after opening the socket, when started as root; "
+	    "empty: stay", 7 },
 
 	/* [smfi] (issue 8) */
 	[CONF_K_MILTER_SOCKET] = { "milter_socket", CONF_STR,
@@ -296,6 +301,13 @@ check_host(const char *s)
 		if (*s == ' ' || *s == '\t' || *s == '/')
 			return "no space or '/' allowed";
 	return NULL;
+}
+
+/* check_runas - a user name, or empty */
+static const char *
+check_runas(const char *s)
+{
+	return *s == '\0' ? NULL : check_host(s);
 }
 
 /* check_milter - unix:/PATH, local:/PATH, inet:PORT[@HOST], inet6:... */

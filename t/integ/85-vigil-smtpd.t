@@ -23,7 +23,7 @@ PY=/usr/bin/python3
 command -v swaks >/dev/null || skip_all "swaks is not installed"
 [ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] ||
     skip_all "postfix (smtp-sink, smtp-source) is not installed"
-plan 89
+plan 94
 
 cd "$TMP"
 chmod 755 "$TMP"
@@ -661,6 +661,43 @@ is "... the next hop never saw it; the others got the message" \
     "$((n0 + 1)):EHLO c MAIL FROM:<a@example.org> RCPT TO:<b@example.com> RCPT TO:<c@example.com> DATA D QUIT "
 sed -i '/^split_recipients = yes$/d' vigil.cfg
 reload
+
+# --- run_as: started as root, it becomes another user after binding -------------------
+like "as root without run_as: a warning at start" \
+    "$(grep -m1 'running as root' smtpd.log)" "set \[smtp\] run_as"
+read -r PR < <($PY -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p spool2
+chmod 777 spool2
+sed -e "s/^listen_port = .*/listen_port = $PR/" \
+    -e "s|^tmp_dir = .*|tmp_dir = $TMP/spool2\nrun_as = nobody|" vigil.cfg > runas.cfg
+"$BIN"/vigil-smtpd -f -c runas.cfg 2> runas.log &
+RPID=$!
+PIDS+=($RPID)
+for i in $(seq 100); do
+	(exec 3<>/dev/tcp/127.0.0.1/$PR) 2>/dev/null && break
+	sleep 0.1
+done
+is "run_as = nobody: every uid and gid is nobody's" \
+    "$(awk '/^Uid:/ { u = $2 ":" $3 ":" $4 ":" $5 }
+    /^Gid:/ { g = $2 ":" $3 ":" $4 ":" $5 } END { print u "/" g }' /proc/$RPID/status)" \
+    "$(id -u nobody):$(id -u nobody):$(id -u nobody):$(id -u nobody)/$(id -g nobody):$(id -g nobody):$(id -g nobody):$(id -g nobody)"
+n0=$(nmsg)
+out=$(swaks --server 127.0.0.1:$PR --helo client.test --from a@example.org \
+    --to b@example.com --data @big.eml 2>&1)
+is "... and it scans and relays a message spooled to tmp_dir" \
+    "$(echo "$out" | grep -c '<- *250 '):$(nmsg)" "4:$((n0 + 1))"
+kill -TERM $RPID
+wait $RPID
+sed -i 's/^run_as = nobody$/run_as = root/' runas.cfg
+"$BIN"/vigil-smtpd -f -c runas.cfg 2> runas.log
+rc=$?
+is "run_as = root: refused, status 78" "$rc:$(grep -c 'run_as: user root' runas.log)" "78:1"
+sed -i 's/^run_as = root$/run_as = no-such-user-here/' runas.cfg
+"$BIN"/vigil-smtpd -f -c runas.cfg 2> runas.log
+rc=$?
+like "an unknown run_as: status 78, said" "$rc:$(cat runas.log)" \
+    "^78:.*run_as: user no-such-user-here: no such user"
 
 # --- SIGTERM: the message in DATA is finished, then 421 ---------------------------------
 n0=$(nmsg)

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/postfix.sh"
 command -v miltertest >/dev/null || skip_all "miltertest is not installed"
 [ -x "$BIN/vigil-milter" ] || skip_all "vigil-milter is not built"
-plan 86
+plan 92
 
 LUA=$VIGIL_TOP/t/integ/milter
 cd "$TMP" || exit 1
@@ -135,6 +135,37 @@ M2PID=$!
 waitfor 10 test -S "$MSOCK"
 waitfor 10 grep -q 'started on inet:' milter2.log
 
+# --- run_as: started as root, it becomes nobody once its socket is open ----
+like "as root without run_as: a warning at start" \
+    "$(grep -m1 'running as root' milter.log)" "set \[smfi\] run_as"
+mkdir -p m3 spool3
+chown nobody m3
+chmod 777 spool3
+sed -e "s|^milter_socket = .*|milter_socket = unix:$TMP/m3/milter.sock|" \
+    -e "s|^tmp_dir = .*|tmp_dir = $TMP/spool3\nrun_as = nobody|" \
+    -e "/^log_file = /d" vigil.cfg > vigil3.cfg
+"$BIN"/vigil-milter -f -c vigil3.cfg 2> milter3.log &
+M3PID=$!
+waitfor 10 grep -q 'started on unix:' milter3.log
+NU=$(id -u nobody) NG=$(id -g nobody)
+is "run_as = nobody: every uid and gid is nobody's" \
+    "$(awk '/^Uid:/ { u = $2 ":" $3 ":" $4 ":" $5 }
+    /^Gid:/ { g = $2 ":" $3 ":" $4 ":" $5 } END { print u "/" g }' \
+    /proc/$M3PID/status)" "$NU:$NU:$NU:$NU/$NG:$NG:$NG:$NG"
+is "... its socket is nobody's" "$(stat -c %u "$TMP/m3/milter.sock")" "$NU"
+is "... and it filters (miltertest, clean message)" \
+    "$(mt "unix:$TMP/m3/milter.sock" clean | tail -n 1)" "exit 0"
+kill -TERM "$M3PID"
+waitfor 15 gone "$M3PID"
+wait "$M3PID"
+is "... SIGTERM: exits 0 and removes its socket" \
+    "$?:$(test -e "$TMP/m3/milter.sock"; echo $?)" "0:1"
+sed -i 's/^run_as = nobody$/run_as = no-such-user-here/' vigil3.cfg
+"$BIN"/vigil-milter -f -c vigil3.cfg 2> milter3.log
+is "an unknown run_as: status 78, said" \
+    "$?:$(grep -c 'run_as: user no-such-user-here: no such user' milter3.log)" \
+    "78:1"
+
 # --- miltertest: the filter alone --------------------------------------------
 lines "clean" "$(mt "unix:$MSOCK" clean)" "action ADDHDRS: true
 action CHGHDRS: true
@@ -213,7 +244,7 @@ is "log: the spool failure" "$(grep '^QFILE: ' <<<"$ml")" \
     "QFILE: spool in $TMP/nothing: No such file or directory
 QFILE: not scanned: the spool in $TMP/nothing failed: No such file or directory"
 is "log: every other line starts with a queue id or NOQUEUE" \
-    "$(grep -Ev '^(Q[A-Z0-9]+|NOQUEUE): |^vigil-milter [0-9.]+ started on |^tmp_dir ' <<<"$ml")" ""
+    "$(grep -Ev '^(Q[A-Z0-9]+|NOQUEUE): |^vigil-milter [0-9.]+ started on |^tmp_dir |^running as root: ' <<<"$ml")" ""
 
 # --- end to end through Postfix ----------------------------------------------
 pfskip=""
