@@ -11,11 +11,19 @@
  *	worker sends can stop the loop: a bad client is dropped, a bad
  *	worker is killed and its job answered "not scanned".
  *
+ *	The loop never blocks on a client's file system: the paths of SCAN
+ *	and its variants are opened and walked by the opener, a child
+ *	forked at start (daemon/opener.c), over a SOCK_SEQPACKET socket
+ *	that is one more kind of event here (K_OPENER).  Its answers
+ *	resume the requests; its deadline, its death or a broken answer
+ *	fail the requests it held, and it is replaced.
+ *
  *	Files: supervisor_main(), the configuration, the sockets, the
  *	event loop, signals and reload are here; workers in sv_worker.c,
- *	clients (and the native protocol's host) in sv_client.c, requests
- *	and jobs in sv_req.c, their shared state in sv_priv.h; the
- *	generation (module descriptors) is in sv_gen.c.
+ *	the opener's supervisor side in sv_opener.c, clients (and the
+ *	native protocol's host) in sv_client.c, requests and jobs in
+ *	sv_req.c, their shared state in sv_priv.h; the generation (module
+ *	descriptors) is in sv_gen.c.
  */
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -65,7 +73,6 @@ static void	 sv_listen_add(int);
 static void	 sv_signals(void);
 static void	 sv_emptydir(void);
 static void	 sv_loop(void);
-static void	 sv_groups_init(void);
 static void	 sv_bury(void);
 static int	 sv_timers(void);
 static void	 sv_dispatch_signal(void);
@@ -105,7 +112,6 @@ supervisor_main(const char *config, int foreground)
 	sv.fg = foreground;
 	sv.ep = -1;
 	sv.euid = geteuid();
-	sv_groups_init();
 	sv.t0 = sv_now();
 	TAILQ_INIT(&sv.workers);
 	TAILQ_INIT(&sv.clients);
@@ -115,6 +121,7 @@ supervisor_main(const char *config, int foreground)
 	TAILQ_INIT(&sv.deadc);
 	log_procinit("vigild");
 	sv_config();
+	opener_init();
 
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		fatal("%s: calloc", __func__);
@@ -138,6 +145,8 @@ supervisor_main(const char *config, int foreground)
 	log_notice("vigild %s started: generation %llu (%u modules), "
 	    "%u workers", VIGIL_VERSION, (unsigned long long)g->serial,
 	    g->nfds, sv.nworkers);
+	/* after detach(): a child of the daemon, with its privileges */
+	opener_spawn();
 	for (i = 0; i < sv.nworkers; i++)
 		worker_spawn();
 	if (sv.checkms != 0)
@@ -380,21 +389,10 @@ sv_signals(void)
 		fatal("%s: epoll_ctl", __func__);
 }
 
-/* sv_groups_init - our supplementary groups, restored after each open */
-static void
-sv_groups_init(void)
-{
-	int	 n;
-
-	if ((n = getgroups(0, NULL)) <= 0)
-		return;
-	if ((sv.groups = calloc((size_t)n, sizeof(gid_t))) == NULL)
-		fatal("%s: calloc", __func__);
-	if ((sv.ngroups = getgroups(n, sv.groups)) == -1)
-		fatal("%s: getgroups", __func__);
-}
-
-/* sv_loop - the event loop, until stopped and every worker is gone */
+/*
+ * sv_loop - the event loop, until stopped and every worker, script and
+ * opener is gone
+ */
 static void
 sv_loop(void)
 {
@@ -404,7 +402,7 @@ sv_loop(void)
 	for (;;) {
 		timeout = sv_timers();
 		if (sv.stopping && TAILQ_EMPTY(&sv.workers) &&
-		    sv_exec_running() == 0)
+		    sv_exec_running() == 0 && !opener_running())
 			break;
 		if ((n = epoll_wait(sv.ep, evs, 64, timeout)) == -1) {
 			if (errno == EINTR)
@@ -423,6 +421,9 @@ sv_loop(void)
 				break;
 			case K_WORKER:
 				worker_dispatch_msg(evs[i].data.ptr);
+				break;
+			case K_OPENER:
+				opener_dispatch(evs[i].events);
 				break;
 			case K_CLIENT: {
 				struct client	*cl = evs[i].data.ptr;
@@ -566,6 +567,9 @@ sv_timers(void)
 
 		if (t != 0 && t < next)
 			next = t;
+		/* the opener's deadline and respawn */
+		if ((t = opener_timers(now)) != 0 && t < next)
+			next = t;
 	}
 	return next <= now ? 0 : (int)(next - now);
 }
@@ -672,6 +676,7 @@ sv_stop(int code)
 		TAILQ_REMOVE(&sv.queue, j, entry);
 		job_done(j, NULL, "shutting down");
 	}
+	opener_stop();
 	TAILQ_FOREACH(w, &sv.workers, entry) {
 		if (w->state == W_BUSY)
 			w->drain = 1;

@@ -5,10 +5,12 @@
  *	#include "daemon/sv_priv.h"
  * DESCRIPTION
  *	Private to daemon/supervisor.c and daemon/sv_worker.c,
- *	daemon/sv_client.c, daemon/sv_req.c; nothing else includes it (the
- *	supervisor's API is daemon/supervisor.h).  It holds the supervisor's
- *	state (sv, defined in supervisor.c), the structures of a worker, a
- *	client, a request and a job, and the functions that one of these
+ *	daemon/sv_opener.c, daemon/sv_client.c, daemon/sv_req.c; nothing
+ *	else includes it (the supervisor's API is daemon/supervisor.h).  It
+ *	holds the supervisor's state (sv, defined in supervisor.c), the
+ *	structures of a worker, a client, a request, a job and the opener
+ *	(the child that opens clients' paths, daemon/opener.h, with its
+ *	queued and sent requests), and the functions that one of these
  *	files calls in another.  They behave as described above each
  *	definition; everything else stays static in its file.
  * ERRORS
@@ -16,13 +18,13 @@
  * PROCESS
  *	vigild's supervisor process, single-threaded: every function runs
  *	from the epoll loop (or before it starts, in supervisor_main()).
+ *	None of them touches a client's path: the opener does.
  */
 #ifndef VIGIL_SV_PRIV_H
 #define VIGIL_SV_PRIV_H
 
 #include <sys/types.h>
 
-#include <fts.h>
 #include <stdint.h>
 
 #include <bsd/sys/queue.h>
@@ -32,6 +34,7 @@
 #include "conf/conf.h"
 #include "daemon/clamd.h"
 #include "daemon/native.h"
+#include "daemon/opener.h"
 #include "daemon/sv_gen.h"
 #include "daemon/sv_log.h"
 #include "util/buf.h"
@@ -49,8 +52,11 @@
 #define SV_MAXCLIENTS	4096
 #define SV_BACKOFF_MS	100		/* first respawn delay, doubled */
 #define SV_BACKOFF_MAX	30000
+#define SV_OPENER_MS	30000		/* the opener's time for a request */
+#define SV_OPENER_ENV	"VIGILD_OPENER_TIMEOUT"	/* seconds: vigild.8 */
+#define SV_OPENER_MAXSENT 64		/* requests in its socket at once */
 
-enum sv_kind { K_LISTEN = 1, K_SIGNAL, K_CLIENT, K_WORKER };
+enum sv_kind { K_LISTEN = 1, K_SIGNAL, K_CLIENT, K_WORKER, K_OPENER };
 
 /* what a client speaks, told by its first bytes (native_detect) */
 enum sv_proto { SV_PROTO_CLAMD = 1, SV_PROTO_NATIVE };
@@ -123,7 +129,10 @@ struct req {
 	struct clamd_tag	 tag;
 	char			*path;		/* as the client named it */
 	int			 isdir;
-	FTS			*fts;		/* the walk, read as needed */
+	int			 opwait;	/* OPENER_* asked, not answered */
+	int			 walking;	/* a walk not over yet */
+	uint32_t		 walk;		/* the opener's handle, 0: none */
+	int			 oplost;	/* sv_opener.c: to be failed */
 	unsigned		 inflight, ninfected, nerrors;
 	int			 stop;		/* SCAN: first hit ends it */
 	int64_t			 started;
@@ -137,6 +146,39 @@ struct job {
 	char			*name;		/* in the reply and the logs */
 	struct req		*req;
 	uint64_t		 serial;	/* its worker's generation */
+};
+
+/* a request to the opener (sv_opener.c), queued or sent */
+struct opreq {
+	TAILQ_ENTRY(opreq)	 entry;
+	uint32_t		 id;
+	int			 op;		/* enum opener_op */
+	struct req		*req;		/* NULL: no answer, or forgotten */
+	int64_t			 queued;	/* ms */
+	size_t			 len;
+	uint8_t			*msg;		/* the datagram */
+};
+
+TAILQ_HEAD(opreqq, opreq);
+
+struct sv_opener {
+	int			 kind;		/* K_OPENER */
+	pid_t			 pid;		/* 0: none running */
+	int			 sock;		/* -1: none */
+	uint32_t		 events;	/* registered with epoll */
+	struct opreqq		 queue;		/* not sent yet */
+	struct opreqq		 sent;		/* in its socket, in order */
+	unsigned		 nsent;
+	uint32_t		 nextid;
+	int64_t			 deadline;	/* ms: its next answer, 0: none */
+	int64_t			 timeout;	/* ms per request */
+	int64_t			 started;	/* ms */
+	unsigned		 nanswers;	/* by this one */
+	unsigned		 failures;	/* died at once, in a row */
+	int64_t			 respawn_at;
+	int			 sendfail;	/* a send failed: end it */
+	int64_t			 stopby;	/* shutdown: kill it then */
+	pid_t			 dying[4];	/* killed, not reaped yet */
 };
 
 TAILQ_HEAD(workerq, worker);
@@ -195,9 +237,8 @@ struct sv_state {
 
 	uint64_t		 njobs, ninfected, ncrashes, ntimeouts;
 	uid_t			 euid;		/* at start */
-	gid_t			*groups;	/* our supplementary groups */
-	int			 ngroups;
 	int64_t			 t0;		/* sv_now() at start */
+	struct sv_opener	 op;		/* sv_opener.c */
 };
 
 extern struct sv_state	 sv;	/* supervisor.c */
@@ -228,6 +269,26 @@ void	 worker_dispatch_msg(struct worker *);
 /* job_dispatch - give queued jobs to idle workers, current ones first */
 void	 job_dispatch(void);
 
+/* sv_opener.c */
+/* opener_init - the opener's settings (SV_OPENER_ENV), before the first */
+void	 opener_init(void);
+/* opener_spawn - fork the opener now (the supervisor's privileges) */
+void	 opener_spawn(void);
+/* opener_ask - ask the opener op for r (r->path, or r->walk); 0 or -1 */
+int	 opener_ask(struct req *, int);
+/* opener_forget - r is freed: drop its requests, end its walk */
+void	 opener_forget(struct req *);
+/* opener_dispatch - the opener's socket is readable or writable */
+void	 opener_dispatch(uint32_t);
+/* opener_timers - its deadline, its respawn; returns the next time or 0 */
+int64_t	 opener_timers(int64_t);
+/* opener_reaped - was pid an opener?  Then its requests are answered */
+int	 opener_reaped(pid_t, int);
+/* opener_stop - shutdown: answer what waits, close its socket */
+void	 opener_stop(void);
+/* opener_running - an opener is still to be reaped */
+int	 opener_running(void);
+
 /* sv_client.c */
 /* client_accept - take every pending connection */
 void	 client_accept(int);
@@ -252,6 +313,11 @@ void	 req_path(struct client *, struct clamd_ev *);
 void	 req_advance(struct req *);
 /* req_free - forget a request */
 void	 req_free(struct req *);
+/* req_opened - the opener's answer to r: go on */
+void	 req_opened(struct req *, int, const struct opener_ans *,
+		    const char *, int);
+/* req_openlost - the opener failed r (why); answer it, end its walk */
+void	 req_openlost(struct req *, const char *);
 /* job_new - queue fd (now the job's) for scanning as name */
 void	 job_new(struct req *, int, const char *);
 /* job_done - a job's answer (a verdict, or why not scanned); goes on */

@@ -7,14 +7,20 @@
  *	while jobs are in flight.  Every job ends in exactly one reply line
  *	(or, inside a directory scan, in the directory's count).  Shared
  *	state is in sv_priv.h.
+ *
+ *	A path is never opened here: req_path() asks the opener
+ *	(sv_opener.c) and returns.  A request then moves on with each
+ *	answer (req_opened()): OPEN gives the file's descriptor (a job) or
+ *	tells a directory, WALK gives a walk handle, each NEXT the walk's
+ *	next file (a job, or an "Access denied" line) or its end; r->opwait
+ *	says what it waits for, r->walking that the walk is not over,
+ *	r->walk the opener's handle.  A walk stopped early (SCAN's first
+ *	hit, a client gone) is ended with OPENER_END.  When the opener
+ *	fails, req_openlost() answers the request with an error line
+ *	instead.  The replies and their order are those of the synchronous
+ *	walk this replaced.
  */
-#include <sys/fsuid.h>
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
-#include <fts.h>
-#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +32,7 @@
 #include "av/verdict.h"
 #include "daemon/clamd.h"
 #include "daemon/native.h"
+#include "daemon/opener.h"
 #include "daemon/sv_exec.h"
 #include "daemon/sv_gen.h"
 #include "daemon/sv_log.h"
@@ -33,9 +40,7 @@
 #include "util/log.h"
 
 static void	 req_notscanned(struct req *, const char *, const char *);
-static int	 req_walk(struct req *);
-static char	*req_nextfile(struct req *);
-static void	 sv_as(const struct client *, int);
+static void	 req_resume(struct client *);
 
 /* req_new - a request of cl, answered with tag */
 struct req *
@@ -61,164 +66,194 @@ req_new(struct client *cl, enum clamd_evtype cmd,
 	return r;
 }
 
-/* req_path - SCAN, CONTSCAN, MULTISCAN, ALLMATCHSCAN of a path */
+/*
+ * req_path - SCAN, CONTSCAN, MULTISCAN, ALLMATCHSCAN of a path: the
+ * opener opens it (opener_ask()); its answer goes on in req_opened()
+ */
 void
 req_path(struct client *cl, struct clamd_ev *ev)
 {
-	struct stat	 sb;
 	struct req	*r;
 	char		 msg[256];
-	int		 fd, rc;
 
 	if (ev->arg[0] != '/') {
 		clamd_reply_error(&cl->out, &ev->tag, ev->arg,
 		    "File path check failure: No such file or directory.");
 		return;
 	}
-	sv_as(cl, 1);
-	fd = open(ev->arg, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	sv_as(cl, 0);
-	if (fd == -1 || fstat(fd, &sb) == -1) {
+	if ((r = req_new(cl, ev->type, &ev->tag, ev->arg)) == NULL)
+		return;
+	if (opener_ask(r, OPENER_OPEN) == -1) {
 		snprintf(msg, sizeof(msg), "File path check failure: %s.",
-		    strerror(errno));
-		clamd_reply_error(&cl->out, &ev->tag, ev->arg, msg);
-		if (fd != -1)
-			close(fd);
-		return;
-	}
-	if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
-		clamd_reply_error(&cl->out, &ev->tag, ev->arg,
-		    "Not supported file type.");
-		close(fd);
-		return;
-	}
-	if ((r = req_new(cl, ev->type, &ev->tag, ev->arg)) == NULL) {
-		close(fd);
-		return;
-	}
-	if (S_ISREG(sb.st_mode)) {
-		job_new(r, fd, ev->arg);
-		req_advance(r);
-		return;
-	}
-	close(fd);
-	r->isdir = 1;
-	sv_as(cl, 1);
-	rc = req_walk(r);
-	sv_as(cl, 0);
-	if (rc == -1) {
-		snprintf(msg, sizeof(msg), "Can't walk the directory: %s.",
-		    strerror(errno));
+		    errno == ESHUTDOWN ? "shutting down" : strerror(errno));
 		clamd_reply_error(&cl->out, &r->tag, r->path, msg);
-		r->nerrors++;
+		req_free(r);
 	}
-	req_advance(r);
 }
 
 /*
- * sv_as - open paths with the client's file-system identity (on), or the
- * daemon's again (off), so that a client can scan only what it can read
- * itself: its uid, gid and supplementary groups.  Nothing to do when the
- * daemon is not root, or the client is.  The supervisor has one thread,
- * so changing its groups for the time of an open is safe.
+ * req_resume - after an answer that did not come from the client: write
+ * what it owes, let a paused session read again, free it when done
  */
 static void
-sv_as(const struct client *cl, int on)
+req_resume(struct client *cl)
 {
-	if (sv.euid != 0 || cl->uid == 0)
-		return;
-	if (on) {
-		if (setgroups((size_t)cl->ngroups, cl->groups) == -1)
-			(void)setgroups(0, NULL);
-		(void)setfsgid(cl->gid);
-		(void)setfsuid(cl->uid);
-	} else {
-		(void)setfsuid(0);
-		(void)setfsgid(0);
-		if (setgroups((size_t)sv.ngroups, sv.groups) == -1)
-			log_warn("%s: setgroups", __func__);
+	client_flush(cl);
+	if (cl->fd != -1) {
+		client_feed(cl);
+		client_flush(cl);
 	}
+	client_maybe_free(cl);
 }
 
 /*
- * req_walk - start walking r->path (symlinks not followed); its files are
- * read one at a time as workers are free (req_nextfile), so that a big
- * tree neither fills memory nor holds up the event loop: 0, or -1
+ * req_opened - the opener's answer a (with name, and fd when not -1, now
+ * ours) to r's request op: the replies and the jobs of today's path scan,
+ * in the same order
  */
-static int
-req_walk(struct req *r)
+void
+req_opened(struct req *r, int op, const struct opener_ans *a,
+    const char *name, int fd)
 {
-	char	*argv[2] = { r->path, NULL };
+	struct client	*cl = r->cl;
+	char		 msg[256];
 
-	r->fts = fts_open(argv, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
-	return r->fts == NULL ? -1 : 0;
-}
-
-/*
- * req_nextfile - the next regular file of a directory request, read with
- * the client's identity; NULL at the end of the walk (or when memory ran
- * out, said as an error); the caller frees it
- */
-static char *
-req_nextfile(struct req *r)
-{
-	FTSENT	*e;
-	char	*f = NULL;
-
-	if (r->fts == NULL)
-		return NULL;
-	sv_as(r->cl, 1);
-	while ((e = fts_read(r->fts)) != NULL)
-		if (e->fts_info == FTS_F) {
-			if ((f = strdup(e->fts_path)) == NULL) {
-				r->nerrors++;
-				if (r->cl->fd != -1)
-					clamd_reply_error(&r->cl->out, &r->tag,
-					    r->path, "Out of memory.");
-			}
+	r->opwait = 0;
+	switch (op) {
+	case OPENER_OPEN:
+		if (a->type == OPENER_A_ERR || a->kind == OPENER_OTHER) {
+			if (a->type == OPENER_A_ERR)
+				snprintf(msg, sizeof(msg),
+				    "File path check failure: %s.",
+				    strerror(a->err));
+			else
+				snprintf(msg, sizeof(msg),
+				    "Not supported file type.");
+			if (cl->fd != -1)
+				clamd_reply_error(&cl->out, &r->tag, r->path,
+				    msg);
+			req_free(r);
 			break;
 		}
-	sv_as(r->cl, 0);
-	if (f == NULL) {
-		fts_close(r->fts);
-		r->fts = NULL;
+		if (a->kind == OPENER_REG) {
+			if (cl->fd != -1)
+				job_new(r, fd, r->path);
+			else
+				close(fd);	/* nobody to tell */
+			req_advance(r);
+			break;
+		}
+		r->isdir = 1;
+		if (cl->fd == -1) {
+			req_advance(r);		/* nobody to tell */
+			break;
+		}
+		r->walking = 1;
+		if (opener_ask(r, OPENER_WALK) == -1) {
+			opener_forget(r);
+			req_openlost(r, errno == ESHUTDOWN ? "shutting down" :
+			    strerror(errno));
+			return;
+		}
+		break;
+	case OPENER_WALK:
+		if (a->type == OPENER_A_ERR) {
+			snprintf(msg, sizeof(msg), "Can't walk the directory: "
+			    "%s.", strerror(a->err));
+			if (cl->fd != -1)
+				clamd_reply_error(&cl->out, &r->tag, r->path,
+				    msg);
+			r->nerrors++;
+			r->walking = 0;
+		} else
+			r->walk = a->walk;
+		req_advance(r);
+		break;
+	case OPENER_NEXT:
+		if (a->type == OPENER_A_END) {
+			r->walk = 0;
+			r->walking = 0;
+		} else if (r->stop || cl->fd == -1) {
+			/* stopped meanwhile: req_advance() ends the walk */
+			if (fd != -1)
+				close(fd);
+		} else if (a->type == OPENER_A_FILEERR) {
+			snprintf(msg, sizeof(msg), "Access denied: %s.",
+			    strerror(a->err));
+			clamd_reply_error(&cl->out, &r->tag, name, msg);
+			r->nerrors++;
+		} else
+			job_new(r, fd, name);
+		req_advance(r);
+		break;
+	default:
+		if (fd != -1)
+			close(fd);
+		AV_ASSERT(0);
 	}
-	return f;
+	req_resume(cl);
 }
 
-/* req_advance - start what the request may start now; finish it */
+/*
+ * req_openlost - the opener could not answer r (why): a path not opened
+ * yet gets "File path check failure", a directory being walked "Can't
+ * walk the directory" and then its end, as today's errors do.  The
+ * caller has called opener_forget(r).
+ */
+void
+req_openlost(struct req *r, const char *why)
+{
+	struct client	*cl = r->cl;
+	char		 msg[256];
+
+	if (!r->isdir) {
+		snprintf(msg, sizeof(msg), "File path check failure: %s.", why);
+		if (cl->fd != -1)
+			clamd_reply_error(&cl->out, &r->tag, r->path, msg);
+		req_free(r);
+	} else {
+		if (!r->stop && cl->fd != -1) {
+			snprintf(msg, sizeof(msg),
+			    "Can't walk the directory: %s.", why);
+			clamd_reply_error(&cl->out, &r->tag, r->path, msg);
+			r->nerrors++;
+		}
+		r->walk = 0;
+		r->walking = 0;
+		r->opwait = 0;
+		req_advance(r);
+	}
+	req_resume(cl);
+}
+
+/*
+ * req_advance - start what the request may start now: ask the opener for
+ * the next file of a directory while fewer jobs than allowed are in
+ * flight (one; MULTISCAN: one per worker); finish it when nothing is
+ * left to wait for
+ */
 void
 req_advance(struct req *r)
 {
 	struct client	*cl = r->cl;
-	char		*f;
-	char		 msg[256];
 	unsigned	 par;
-	int		 fd;
 
 	if (cl->fd == -1)
 		r->stop = 1;	/* nobody to tell: walk no further */
 	par = r->cmd == CLAMD_EV_MULTISCAN ? sv.nworkers : 1;
-	while (!r->stop && r->inflight < par &&
-	    (f = req_nextfile(r)) != NULL) {
-		sv_as(cl, 1);
-		fd = open(f, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK |
-		    O_NOFOLLOW);
-		sv_as(cl, 0);
-		if (fd == -1) {
-			snprintf(msg, sizeof(msg), "Access denied: %s.",
-			    strerror(errno));
-			if (cl->fd != -1)
-				clamd_reply_error(&cl->out, &r->tag, f, msg);
-			r->nerrors++;
-			free(f);
-			continue;
-		}
-		job_new(r, fd, f);
-		free(f);
-	}
-	if (r->inflight != 0 || (!r->stop && r->fts != NULL))
+	if (!r->stop && r->walk != 0 && r->opwait == 0 && r->inflight < par &&
+	    opener_ask(r, OPENER_NEXT) == -1) {
+		opener_forget(r);
+		req_openlost(r, errno == ESHUTDOWN ? "shutting down" :
+		    strerror(errno));
 		return;
+	}
+	if (r->inflight != 0 || r->opwait != 0 || (!r->stop && r->walking))
+		return;
+	if (r->walk != 0)
+		(void)opener_ask(r, OPENER_END);
+	r->walk = 0;
+	r->walking = 0;
 	if (r->isdir && cl->fd != -1)
 		clamd_reply_dirend(&cl->out, &r->tag, r->path, r->ninfected,
 		    r->nerrors);
@@ -226,14 +261,14 @@ req_advance(struct req *r)
 	client_flush(cl);
 }
 
-/* req_free - forget a request */
+/* req_free - forget a request (and what it asked of the opener) */
 void
 req_free(struct req *r)
 {
 	TAILQ_REMOVE(&sv.reqs, r, entry);
 	r->cl->pending--;
-	if (r->fts != NULL)
-		fts_close(r->fts);
+	if (r->opwait != 0 || r->walk != 0)
+		opener_forget(r);
 	free(r->path);
 	free(r);
 }

@@ -59,7 +59,7 @@ sv_reap(void)
 				break;
 		if (w != NULL)
 			worker_reaped(w, st);
-		else
+		else if (!opener_reaped(pid, st))
 			(void)sv_exec_reaped(pid, st);
 	}
 }

@@ -52,7 +52,7 @@ cp "$VIGIL_TOP/t/integ/rawclient.py" raw.py
 raw() { local f=$1; shift; printf "$f" | $PY raw.py "$SOCK" "$@"; }
 rawin() { $PY raw.py "$SOCK" "$@"; }
 cds() { clamdscan --config-file="$TMP/clamd.conf" --no-summary "$@" 2>&1; }
-workers() { pgrep -P "$VPID" | sort; }
+workers() { pgrep -P "$VPID" -f " -x worker " | sort; }
 
 $BIN/vigild -f -c vigil.cfg 2> vigild.log &
 VPID=$!

@@ -64,7 +64,7 @@ EOF
 ctl() { $CTL -s "$SOCK" "$@" 2>&1; }
 # one line, for patterns that span lines
 flat() { tr '\n' ';'; }
-workers() { pgrep -P "$VPID" | sort; }
+workers() { pgrep -P "$VPID" -f " -x worker " | sort; }
 waitworkers() {
 	for i in $(seq 50); do [ "$(workers | wc -l)" -eq 2 ] && break; sleep 0.1; done
 }

@@ -212,9 +212,9 @@ for _ in $(seq 100); do [ "$(raw zPING 2>/dev/null)" = "PONG|" ] && break; sleep
 DPID=$(cat "$TMP/vigild.pid" 2>/dev/null)
 is "the pid file names a session leader" \
     "$(ps -o sid= -p "${DPID:-0}" 2>/dev/null | tr -d ' ')" "${DPID:-none}"
-for _ in $(seq 50); do pgrep -P "$DPID" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 50); do pgrep -P "$DPID" -f " -x worker " >/dev/null && break; sleep 0.1; done
 like "scan_cache = no reaches the workers (-C 0)" \
-    "$(pgrep -a -P "$DPID" | head -n 1)" " -x worker .* -C 0$"
+    "$(pgrep -a -P "$DPID" -f " -x worker " | head -n 1)" " -x worker .* -C 0$"
 raw zSHUTDOWN > /dev/null
 for _ in $(seq 100); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
 ok "it stops on SHUTDOWN" test -z "$(ps -o pid= -p "$DPID")"

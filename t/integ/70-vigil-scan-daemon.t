@@ -31,7 +31,7 @@ reload_check_interval = 0
 daemon_addr = $SOCK
 EOF
 VS() { $S -c "$TMP/vigil.cfg" "$@"; }
-workers() { pgrep -P "$VPID" | sort; }
+workers() { pgrep -P "$VPID" -f " -x worker " | sort; }
 
 # the tree: every file root's and mode 0600, so only a passed descriptor
 # lets a worker (nobody, chrooted) read it

@@ -273,7 +273,7 @@ vigild_start() {
 	VPID=$!
 	waitfor 100 ping
 	# both workers ready, not only the socket
-	waitfor 100 sh -c "[ \$(pgrep -c -P $VPID) -ge 2 ]"
+	waitfor 100 sh -c "[ \$(pgrep -c -P $VPID -f ' -x worker ') -ge 2 ]"
 	echo "$VPID" >> vigild.pids
 }
 delivered() { [ "$(grep -c '^deliver ' sink.log)" -ge "$1" ]; }

@@ -218,7 +218,7 @@ unit_start() {
 	UPID=$!
 }
 alive() { vigilctl ping >/dev/null 2>&1; }
-nworkers() { pgrep -P "$VPID" | wc -l; }
+nworkers() { pgrep -P "$VPID" -f " -x worker " | wc -l; }
 start_vigild() {
 	local i
 	unit_start vigild.service "$1"
@@ -238,7 +238,8 @@ stopped() {
 start_vigild "$TMP/vigild.log" 2
 ok "vigild answers on $SOCK" alive
 is "two workers" "$(nworkers)" 2
-is "its workers run as vigil" "$(ps -o user= --ppid "$VPID" | sort -u)" vigil
+is "its workers run as vigil" \
+    "$(ps -o user= -p "$(pgrep -d, -P "$VPID" -f " -x worker ")" | sort -u)" vigil
 is "under the unit's bounding set and no_new_privs" \
     "$(grep -E '^(NoNewPrivs|CapBnd)' /proc/$VPID/status | awk '{print $2}' | tr '\n' ' ')" \
     "00000000000400ee 1 "

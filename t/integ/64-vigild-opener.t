@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# vigild's opener: the child that opens and walks the paths of SCAN and its
+# variants, so that a hung file system never holds up the event loop.  A
+# stopped opener (SIGSTOP stands for a hung NFS mount) leaves PING and
+# INSTREAM answered at once; a killed one fails the requests it held, is
+# replaced, and path scans work again; one past its deadline
+# (VIGILD_OPENER_TIMEOUT) is killed the same way.
+. "$(dirname "$0")/tap.sh"
+PY=/usr/bin/python3
+[ -x $PY ] || skip_all "python3 is not installed"
+plan 29
+
+C=$BIN/vigil-compile
+cd "$TMP" || exit 1
+SOCK=$TMP/vigild.sock
+BASE=$TMP/base
+mkdir -p "$BASE" files walk
+$C -q --install "$BASE" "$VIGIL_TOP"/signatures/default || exit 1
+cat > vigil.cfg <<EOF
+[global]
+base_dir = $BASE
+log_level = 5
+[daemon]
+socket = $SOCK
+num_workers = 2
+scan_timeout = 30s
+user = nobody
+pid_file = $TMP/vigild.pid
+reload_check_interval = 0
+EOF
+printf '%s' "$EICAR" > files/eicar.com
+printf 'just text\n' > files/clean.txt
+for f in a b c; do printf '%s' "$EICAR" > walk/$f.com; done
+cp "$VIGIL_TOP/t/integ/rawclient.py" raw.py
+raw() { local f=$1; shift; printf "$f" | $PY raw.py "$SOCK" "$@"; }
+opener() { pgrep -P "$VPID" -x vigild-opener; }
+workers() { pgrep -P "$VPID" -f " -x worker " | sort; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# newopener OLD: wait for an opener that is not OLD, print it
+newopener() {
+	local i p
+	for i in $(seq 100); do
+		p=$(opener)
+		[ -n "$p" ] && [ "$p" != "$1" ] && { echo "$p"; return; }
+		sleep 0.05
+	done
+}
+start() {
+	"$@" "$BIN"/vigild -f -c vigil.cfg 2>> vigild.log &
+	VPID=$!
+	for i in $(seq 100); do
+		[ "$(raw 'zPING\0' 2>/dev/null)" = "PONG|" ] && break
+		sleep 0.1
+	done
+	for i in $(seq 50); do
+		[ "$(workers | wc -l)" -eq 2 ] && [ -n "$(opener)" ] && break
+		sleep 0.1
+	done
+}
+start env
+trap 'kill -CONT $(pgrep -P $VPID) 2>/dev/null; kill $VPID 2>/dev/null; rm -rf "$TMP"' EXIT
+
+# --- the process ---------------------------------------------------------
+OP=$(opener)
+ok "the opener is a child of vigild" test -n "$OP"
+is "it is not a worker" "$(tr '\0' ' ' < /proc/${OP:-0}/cmdline | grep -c ' -x worker')" 0
+is "one opener" "$(opener | wc -l)" 1
+# SIGHUP (1), SIGINT (2), SIGTERM (15) ignored: bits 0, 1 and 14
+ign=$((16#$(sed -n 's/^SigIgn:[[:space:]]*//p' /proc/${OP:-0}/status)))
+is "it ignores SIGHUP, SIGINT and SIGTERM" "$(( ign & 0x4003 ))" $((0x4003))
+is "it holds stdio and its socket only" \
+    "$(ls /proc/${OP:-0}/fd | sort -n | tr '\n' ' ')" "0 1 2 3 "
+is "paths are scanned through it" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
+    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
+is "a missing file" "$(raw "zSCAN $TMP/nothing\0")" \
+    "$TMP/nothing: File path check failure: No such file or directory. ERROR|"
+is "CONTSCAN of a directory" \
+    "$(raw "nCONTSCAN $TMP/walk\n" | LC_ALL=C sort | tr '\n' ' ')" \
+    "$TMP/walk/a.com: Eicar-Test-Signature FOUND $TMP/walk/b.com: Eicar-Test-Signature FOUND $TMP/walk/c.com: Eicar-Test-Signature FOUND "
+is "SCAN of a directory stops at the first hit" \
+    "$(raw "nSCAN $TMP/walk\n" | wc -l)" 1
+
+# --- a stopped opener (a hung file system) holds up nobody else -------------
+kill -STOP "$OP"
+raw "zSCAN $TMP/files/eicar.com\0" > pending.out &
+spid=$!
+sleep 0.3
+t0=$(ms)
+out=$(raw 'zPING\0')
+t1=$(ms)
+is "opener stopped: PING answered" "$out" "PONG|"
+ok "... at once ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 2000
+t0=$(ms)
+out=$({ printf 'zINSTREAM\0\0\0\0\104'; printf '%s' "$EICAR"; printf '\0\0\0\0'; } |
+    $PY raw.py "$SOCK")
+t1=$(ms)
+is "opener stopped: INSTREAM scanned" "$out" "stream: Eicar-Test-Signature FOUND|"
+ok "... at once ($((t1 - t0)) ms)" test $((t1 - t0)) -lt 2000
+is "the path SCAN is still pending" "$(cat pending.out)" ""
+kill -CONT "$OP"
+wait $spid
+is "continued: the path SCAN completes" "$(cat pending.out)" \
+    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
+
+# --- a killed opener ------------------------------------------------------
+# while stopped: the request it held fails, the next one works
+kill -STOP "$OP"
+raw "zSCAN $TMP/files/eicar.com\0" > killed.out &
+spid=$!
+sleep 0.3
+kill -KILL "$OP"
+wait $spid
+is "opener killed: the pending SCAN gets an error" "$(cat killed.out)" \
+    "$TMP/files/eicar.com: File path check failure: opener died. ERROR|"
+NOP=$(newopener "$OP")
+ok "a new opener is started" test -n "$NOP"
+is "and a path SCAN works" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
+    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
+# mid-walk: the workers hold the walk's first file, the opener is killed
+W=$(workers)
+# shellcheck disable=SC2086
+kill -STOP $W
+raw "nCONTSCAN $TMP/walk\n" > midwalk.out &
+spid=$!
+sleep 0.3
+OP=$NOP
+kill -KILL "$OP"
+NOP=$(newopener "$OP")
+# shellcheck disable=SC2086
+kill -CONT $W
+wait $spid
+like "killed mid-walk: an error line for the directory" \
+    "$(head -1 midwalk.out)" \
+    "^$TMP/walk: Can't walk the directory: opener died\. ERROR$"
+like "... then the file that was in flight, nothing more" \
+    "$(tail -n +2 midwalk.out | tr '\n' ' ')" \
+    "^$TMP/walk/[abc]\.com: Eicar-Test-Signature FOUND $"
+ok "a new opener again" test -n "$NOP"
+is "and a directory scan works" \
+    "$(raw "nCONTSCAN $TMP/walk\n" | wc -l)" 3
+like "the opener's end is logged" "$(grep -c 'opener pid' vigild.log)" '^[1-9]'
+
+# --- SHUTDOWN: the opener goes with vigild ------------------------------------
+OP=$(opener)
+raw 'zSHUTDOWN\0' > /dev/null
+for i in $(seq 100); do kill -0 $VPID 2>/dev/null || break; sleep 0.1; done
+wait $VPID; rc=$?
+is "SHUTDOWN: vigild exits 0" "$rc" 0
+ok "the opener is gone" test ! -e /proc/${OP:-0}
+
+# --- the deadline: VIGILD_OPENER_TIMEOUT (vigild.8) ------------------------------
+$C -q --install "$BASE" "$VIGIL_TOP"/signatures/default || exit 1
+start env VIGILD_OPENER_TIMEOUT=1
+OP=$(opener)
+kill -STOP "$OP"
+t0=$(ms)
+out=$(raw "zSCAN $TMP/files/eicar.com\0")
+t1=$(ms)
+is "opener past its deadline: the SCAN fails" "$out" \
+    "$TMP/files/eicar.com: File path check failure: timed out. ERROR|"
+ok "... after the deadline (1 s), not the default 30 s ($((t1 - t0)) ms)" \
+    test $((t1 - t0)) -ge 900 -a $((t1 - t0)) -lt 10000
+NOP=$(newopener "$OP")
+is "a new opener scans" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
+    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
+for i in $(seq 50); do [ -e /proc/$OP ] || break; sleep 0.1; done
+ok "the stopped one was killed and reaped" test ! -e /proc/$OP
