@@ -8,7 +8,7 @@
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 29
+plan 32
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -139,6 +139,24 @@ ok "a new opener again" test -n "$NOP"
 is "and a directory scan works" \
     "$(raw "nCONTSCAN $TMP/walk\n" | wc -l)" 3
 like "the opener's end is logged" "$(grep -c 'opener pid' vigild.log)" '^[1-9]'
+
+# --- a client gone in the middle of a walk ----------------------------------
+mkdir many
+for i in $(seq 40); do printf 'clean %d\n' "$i" > many/f$i.txt; done
+W=$(workers)
+# shellcheck disable=SC2086
+kill -STOP $W
+$PY raw.py "$SOCK" < <(printf 'nCONTSCAN %s\n' "$TMP/many") > gone.out &
+spid=$!
+sleep 0.3
+kill -KILL $spid
+wait $spid 2>/dev/null
+# shellcheck disable=SC2086
+kill -CONT $W
+is "client gone mid-walk: vigild still answers" "$(raw 'zPING\0')" "PONG|"
+is "... the same opener" "$(opener)" "$NOP"
+is "... and the next walk is whole" \
+    "$(raw "nCONTSCAN $TMP/many\n")" "$TMP/many: OK"
 
 # --- SHUTDOWN: the opener goes with vigild ------------------------------------
 OP=$(opener)
