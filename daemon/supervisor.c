@@ -680,7 +680,8 @@ sv_stop(int code)
 	TAILQ_FOREACH(w, &sv.workers, entry) {
 		if (w->state == W_BUSY)
 			w->drain = 1;
-		else
+		else if (w->state != W_DRAINING)
 			worker_send_drain(w);
+		/* draining: told already, or retiring after max_jobs */
 	}
 }

@@ -79,6 +79,7 @@ struct worker {
 	int			 sock;		/* -1 once closed */
 	struct msgbuf		 mb;
 	enum wstate		 state;
+	int			 ready;		/* sent MSG_READY */
 	struct sv_gen		*gen;
 	struct job		*job;		/* in flight */
 	uint32_t		 njobs;

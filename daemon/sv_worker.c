@@ -297,17 +297,24 @@ worker_dispatch_msg(struct worker *w)
 		}
 		switch (m->hdr.type) {
 		case MSG_READY:
-			if (w->state != W_STARTING || msg_end(m) == -1 ||
+			if (w->ready || (w->state != W_STARTING &&
+			    w->state != W_DRAINING) || msg_end(m) == -1 ||
 			    m->hdr.gen != (uint32_t)w->gen->serial) {
 				msg_free(m);
 				worker_bad(w, "unexpected MSG_READY");
 				return;
 			}
-			w->state = W_IDLE;
-		w->since = sv_now();
-			w->since = sv_now();
+			w->ready = 1;
 			w->deadline = 0;
 			sv.everready = 1;
+			if (w->state == W_DRAINING) {
+				/* told to drain as it started: exits next */
+				log_debug("worker %u pid %ld ready, draining",
+				    w->slot, (long)w->pid);
+				break;
+			}
+			w->state = W_IDLE;
+			w->since = sv_now();
 			log_debug("worker %u pid %ld ready", w->slot,
 			    (long)w->pid);
 			if (w->gen == sv.gen)

@@ -9,7 +9,7 @@ TF=/usr/share/clamav-testfiles
 command -v clamdscan >/dev/null || skip_all "clamdscan is not installed"
 $PY -c 'import pyclamd' 2>/dev/null || skip_all "python3-pyclamd is not installed"
 [ -r $TF/clam.exe ] || skip_all "clamav-testfiles is not installed"
-plan 57
+plan 59
 
 C=$BIN/vigil-compile
 cd "$TMP"
@@ -331,3 +331,20 @@ is "SIGTERM to the process group: vigild exits 0" "$rc" 0
 like "... after draining its workers" "$(cat vigild-term.log)" "vigild stopped"
 is "... which were not killed by the signal" "$(grep -c -e 'cannot send MSG_DRAIN' \
     -e 'terminated; signal 15' vigild-term.log)" 0
+
+# --- SIGTERM while workers are starting (they recycle after every job) ---
+# a worker told to drain as it starts says READY, then exits: no warning
+$C -q --install "$BASE" "$VIGIL_TOP"/signatures/default || exit 1
+sed 's/^max_jobs_per_worker = .*/max_jobs_per_worker = 1/' vigil.cfg > recycle.cfg
+"$BIN"/vigild -f -c recycle.cfg 2> vigild-recycle.log &
+VPID=$!
+for i in $(seq 100); do
+	[ "$(raw 'zPING\0' 2>/dev/null)" = "PONG|" ] && break
+	sleep 0.1
+done
+for i in 1 2 3 4; do raw "zSCAN $TMP/files/clean.txt\0" > /dev/null; done
+kill -TERM "$VPID"
+wait $VPID; rc=$?
+is "SIGTERM among starting workers: vigild exits 0" "$rc" 0
+is "... no worker killed, no unexpected message" \
+    "$(grep -c -e 'killed' -e 'unexpected' -e 'terminated; signal' vigild-recycle.log)" 0
