@@ -174,7 +174,9 @@ opener_ask(struct req *r, int op)
 	q->op = op;
 	q->req = op != OPENER_END ? r : NULL;
 	q->queued = sv_now();
-	if (op != OPENER_END)
+	if (op == OPENER_NEXT)
+		r->nnext++;
+	else if (op != OPENER_END)
 		r->opwait = op;
 	TAILQ_INSERT_TAIL(&sv.op.queue, q, entry);
 	opener_flush();
@@ -253,6 +255,7 @@ opener_forget(struct req *r)
 		if (q->req == r)
 			q->req = NULL;
 	r->opwait = 0;
+	r->nnext = 0;
 	if (r->walk != 0) {
 		if (sv.op.sock != -1)
 			(void)opener_ask(r, OPENER_END);
@@ -479,7 +482,7 @@ opener_fail(const char *why, const char *told, int kill_it)
 		}
 	}
 	TAILQ_FOREACH(r, &sv.reqs, entry) {
-		r->oplost = r->walk != 0 || r->walking ||
+		r->oplost = r->walk != 0 || r->walking || r->nnext != 0 ||
 		    (r->opwait != 0 && r->opwait != OPENER_OPEN);
 		if (r->opwait == OPENER_OPEN) {
 			/* sent: lost; still queued: waits */
@@ -659,7 +662,8 @@ opener_stop(void)
 		opreq_free(q);
 	}
 	TAILQ_FOREACH(r, &sv.reqs, entry)
-		r->oplost = r->walk != 0 || r->walking || r->opwait != 0;
+		r->oplost = r->walk != 0 || r->walking || r->opwait != 0 ||
+		    r->nnext != 0;
 	opener_lose_marked("shutting down");
 }
 

@@ -48,6 +48,9 @@
 #define SV_INBUF	65536		/* client input buffer */
 #define SV_MAXFDS	4		/* descriptors waiting for FILDES */
 #define SV_MAXPENDING	32		/* requests of one client at once */
+#define SV_PREFETCH	64		/* files of a walk opened ahead, */
+#define SV_AHEAD	8		/* at least this many beyond those
+					   scanning */
 #define SV_MAXOUT	(4U << 20)	/* unread replies: drop the client */
 #define SV_MAXCLIENTS	4096
 #define SV_BACKOFF_MS	100		/* first respawn delay, doubled */
@@ -130,7 +133,10 @@ struct req {
 	struct clamd_tag	 tag;
 	char			*path;		/* as the client named it */
 	int			 isdir;
-	int			 opwait;	/* OPENER_* asked, not answered */
+	int			 opwait;	/* OPENER_OPEN or _WALK asked */
+	unsigned		 nnext;		/* OPENER_NEXT asked, unanswered */
+	struct opfile		*pre;		/* answered, waiting for a slot */
+	unsigned		 npre, prehead;	/* in walk order (a ring) */
 	int			 walking;	/* a walk not over yet */
 	uint32_t		 walk;		/* the opener's handle, 0: none */
 	int			 oplost;	/* sv_opener.c: to be failed */
@@ -138,6 +144,13 @@ struct req {
 	int			 stop;		/* SCAN: first hit ends it */
 	int64_t			 started;
 	struct native_job	 nj;		/* nj.on: a native SCAN */
+};
+
+/* a file of a walk, opened ahead (fd) or not (err), for its turn */
+struct opfile {
+	int			 fd;		/* -1: err says why not */
+	int			 err;
+	char			*name;
 };
 
 struct job {

@@ -12,9 +12,12 @@
  *	(sv_opener.c) and returns.  A request then moves on with each
  *	answer (req_opened()): OPEN gives the file's descriptor (a job) or
  *	tells a directory, WALK gives a walk handle, each NEXT the walk's
- *	next file (a job, or an "Access denied" line) or its end; r->opwait
- *	says what it waits for, r->walking that the walk is not over,
- *	r->walk the opener's handle.  A walk stopped early (SCAN's first
+ *	next file (a job, or an "Access denied" line) or its end.  NEXT is
+ *	asked ahead (req_ahead()), and the files answered wait in r->pre,
+ *	in walk order, until the request may have one more job in flight
+ *	(one at a time; MULTISCAN: one per worker).  r->opwait says whether OPEN or
+ *	WALK is awaited, r->nnext how many NEXT, r->walking that the walk
+ *	is not over, r->walk the opener's handle.  A walk stopped early (SCAN's first
  *	hit, a client gone) is ended with OPENER_END.  When the opener
  *	fails, req_openlost() answers the request with an error line
  *	instead.  The replies and their order are those of the synchronous
@@ -41,6 +44,10 @@
 
 static void	 req_notscanned(struct req *, const char *, const char *);
 static void	 req_resume(struct client *);
+static unsigned	 req_par(const struct req *);
+static unsigned	 req_ahead(const struct req *);
+static int	 req_prefetch(struct req *, const char *, int, int);
+static void	 req_droppre(struct req *);
 
 /* req_new - a request of cl, answered with tag */
 struct req *
@@ -118,7 +125,10 @@ req_opened(struct req *r, int op, const struct opener_ans *a,
 	struct client	*cl = r->cl;
 	char		 msg[256];
 
-	r->opwait = 0;
+	if (op == OPENER_NEXT)
+		r->nnext--;
+	else
+		r->opwait = 0;
 	switch (op) {
 	case OPENER_OPEN:
 		if (a->type == OPENER_A_ERR || a->kind == OPENER_OTHER) {
@@ -170,6 +180,7 @@ req_opened(struct req *r, int op, const struct opener_ans *a,
 		req_advance(r);
 		break;
 	case OPENER_NEXT:
+		/* answers come in walk order: each waits for its turn */
 		if (a->type == OPENER_A_END) {
 			r->walk = 0;
 			r->walking = 0;
@@ -177,13 +188,12 @@ req_opened(struct req *r, int op, const struct opener_ans *a,
 			/* stopped meanwhile: req_advance() ends the walk */
 			if (fd != -1)
 				close(fd);
-		} else if (a->type == OPENER_A_FILEERR) {
-			snprintf(msg, sizeof(msg), "Access denied: %s.",
-			    strerror(a->err));
-			clamd_reply_error(&cl->out, &r->tag, name, msg);
+		} else if (req_prefetch(r, name, fd,
+		    a->type == OPENER_A_FILEERR ? a->err : 0) == -1) {
+			clamd_reply_error(&cl->out, &r->tag, r->path,
+			    "Out of memory.");
 			r->nerrors++;
-		} else
-			job_new(r, fd, name);
+		}
 		req_advance(r);
 		break;
 	default:
@@ -221,9 +231,82 @@ req_openlost(struct req *r, const char *why)
 		r->walk = 0;
 		r->walking = 0;
 		r->opwait = 0;
+		r->nnext = 0;
+		req_droppre(r);		/* nothing more of the walk */
 		req_advance(r);
 	}
 	req_resume(cl);
+}
+
+/*
+ * req_par - how many jobs of r may be in flight at once: one, or one per
+ * worker for MULTISCAN
+ */
+static unsigned
+req_par(const struct req *r)
+{
+	unsigned	 par;
+
+	par = r->cmd == CLAMD_EV_MULTISCAN ? sv.nworkers : 1;
+	return par > SV_PREFETCH ? SV_PREFETCH : par < 1 ? 1 : par;
+}
+
+/*
+ * req_ahead - how many files of r's walk are asked of the opener ahead:
+ * its jobs in flight and SV_AHEAD more, so that the workers never wait
+ * for the opener's round trip
+ */
+static unsigned
+req_ahead(const struct req *r)
+{
+	unsigned	 n = req_par(r) + SV_AHEAD;
+
+	return n > SV_PREFETCH ? SV_PREFETCH : n;
+}
+
+/*
+ * req_prefetch - keep the next file of r's walk (fd, now ours; or the
+ * errno err of its open) until a job slot is free: 0, or -1 (out of
+ * memory; fd closed)
+ */
+static int
+req_prefetch(struct req *r, const char *name, int fd, int err)
+{
+	struct opfile	*f;
+
+	if (r->pre == NULL &&
+	    (r->pre = calloc(SV_PREFETCH, sizeof(*r->pre))) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	AV_ASSERT(r->npre < SV_PREFETCH);
+	f = &r->pre[(r->prehead + r->npre) % SV_PREFETCH];
+	if ((f->name = strdup(name)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	f->fd = fd;
+	f->err = err;
+	r->npre++;
+	return 0;
+}
+
+/* req_droppre - forget the files r holds ahead */
+static void
+req_droppre(struct req *r)
+{
+	struct opfile	*f;
+
+	while (r->npre > 0) {
+		f = &r->pre[r->prehead];
+		if (f->fd != -1)
+			close(f->fd);
+		free(f->name);
+		r->prehead = (r->prehead + 1) % SV_PREFETCH;
+		r->npre--;
+	}
 }
 
 /*
@@ -236,19 +319,44 @@ void
 req_advance(struct req *r)
 {
 	struct client	*cl = r->cl;
+	struct opfile	*f;
 	unsigned	 par;
+	char		 msg[256];
 
 	if (cl->fd == -1)
 		r->stop = 1;	/* nobody to tell: walk no further */
-	par = r->cmd == CLAMD_EV_MULTISCAN ? sv.nworkers : 1;
-	if (!r->stop && r->walk != 0 && r->opwait == 0 && r->inflight < par &&
-	    opener_ask(r, OPENER_NEXT) == -1) {
-		opener_forget(r);
-		req_openlost(r, errno == ESHUTDOWN ? "shutting down" :
-		    strerror(errno));
-		return;
+	par = req_par(r);
+	/* the files answered ahead, in walk order, as slots free */
+	while (!r->stop && r->npre > 0 && r->inflight < par) {
+		f = &r->pre[r->prehead];
+		r->prehead = (r->prehead + 1) % SV_PREFETCH;
+		r->npre--;
+		if (f->fd == -1) {
+			snprintf(msg, sizeof(msg), "Access denied: %s.",
+			    strerror(f->err));
+			clamd_reply_error(&cl->out, &r->tag, f->name, msg);
+			r->nerrors++;
+		} else
+			job_new(r, f->fd, f->name);
+		free(f->name);
 	}
-	if (r->inflight != 0 || r->opwait != 0 || (!r->stop && r->walking))
+	/* the opener works ahead of the workers */
+	while (!r->stop && r->walk != 0 && r->opwait == 0 &&
+	    r->nnext + r->npre < req_ahead(r))
+		if (opener_ask(r, OPENER_NEXT) == -1) {
+			opener_forget(r);
+			req_openlost(r, errno == ESHUTDOWN ? "shutting down" :
+			    strerror(errno));
+			return;
+		}
+	if (r->stop) {
+		/* the rest of the walk is not wanted: nothing to wait for */
+		req_droppre(r);
+		if (r->walk != 0 || r->nnext != 0 || r->opwait != 0)
+			opener_forget(r);
+	}
+	if (r->inflight != 0 || r->opwait != 0 || r->nnext != 0 ||
+	    r->npre != 0 || (!r->stop && r->walking))
 		return;
 	if (r->walk != 0)
 		(void)opener_ask(r, OPENER_END);
@@ -267,8 +375,10 @@ req_free(struct req *r)
 {
 	TAILQ_REMOVE(&sv.reqs, r, entry);
 	r->cl->pending--;
-	if (r->opwait != 0 || r->walk != 0)
+	if (r->opwait != 0 || r->walk != 0 || r->nnext != 0)
 		opener_forget(r);
+	req_droppre(r);
+	free(r->pre);
 	free(r->path);
 	free(r);
 }

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 32
+plan 34
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -117,10 +117,13 @@ ok "a new opener is started" test -n "$NOP"
 is "and a path SCAN works" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
     "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
 # mid-walk: the workers hold the walk's first file, the opener is killed
+# (a walk longer than what the opener is asked ahead: SV_AHEAD + 1)
+mkdir long
+for i in $(seq 40); do printf '%s' "$EICAR" > long/f$i.com; done
 W=$(workers)
 # shellcheck disable=SC2086
 kill -STOP $W
-raw "nCONTSCAN $TMP/walk\n" > midwalk.out &
+raw "nCONTSCAN $TMP/long\n" > midwalk.out &
 spid=$!
 sleep 0.3
 OP=$NOP
@@ -131,13 +134,18 @@ kill -CONT $W
 wait $spid
 like "killed mid-walk: an error line for the directory" \
     "$(head -1 midwalk.out)" \
-    "^$TMP/walk: Can't walk the directory: opener died\. ERROR$"
+    "^$TMP/long: Can't walk the directory: opener died\. ERROR$"
 like "... then the file that was in flight, nothing more" \
     "$(tail -n +2 midwalk.out | tr '\n' ' ')" \
-    "^$TMP/walk/[abc]\.com: Eicar-Test-Signature FOUND $"
+    "^$TMP/long/f[0-9]+\.com: Eicar-Test-Signature FOUND $"
 ok "a new opener again" test -n "$NOP"
 is "and a directory scan works" \
     "$(raw "nCONTSCAN $TMP/walk\n" | wc -l)" 3
+# files are asked ahead and wait for their turn: every one, once
+is "MULTISCAN of 40 files: each found once" \
+    "$(raw "nMULTISCAN $TMP/long\n" | sort -u | grep -c ' FOUND$')" 40
+is "CONTSCAN of 40 files: each found once" \
+    "$(raw "nCONTSCAN $TMP/long\n" | grep ' FOUND$' | sort -u | wc -l):$(raw "nCONTSCAN $TMP/long\n" | wc -l)" "40:40"
 like "the opener's end is logged" "$(grep -c 'opener pid' vigild.log)" '^[1-9]'
 
 # --- a client gone in the middle of a walk ----------------------------------
