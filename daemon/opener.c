@@ -39,7 +39,7 @@ LIST_HEAD(walklist, walk);
 struct opener {
 	int			 sock;
 	int			 root;		/* may change identity */
-	gid_t			*groups;	/* ours, restored after each call */
+	gid_t			*groups;	/* ours, restored after each */
 	int			 ngroups;
 	struct walklist		 walks;
 	uint32_t		 nexthandle;
@@ -49,7 +49,7 @@ static void	 op_init(struct opener *, int);
 static void	 op_as(struct opener *, const struct opener_req *,
 		    const gid_t *, int);
 static void	 op_answer(struct opener *, struct opener_ans *,
-		    const char *, int);
+		    const uint8_t *, const int *, int);
 static void	 op_open(struct opener *, const struct opener_req *,
 		    const gid_t *, const char *);
 static void	 op_walk(struct opener *, const struct opener_req *,
@@ -172,49 +172,54 @@ op_as(struct opener *op, const struct opener_req *rq, const gid_t *groups,
 	} else {
 		(void)setfsuid(0);
 		(void)setfsgid(0);
+		/* never keep a client's groups */
 		if (setgroups((size_t)op->ngroups, op->groups) == -1)
-			_exit(EX_OSERR);	/* never keep a client's groups */
+			_exit(EX_OSERR);
 	}
 }
 
 /*
- * op_answer - send an answer (name, and fd when not -1, which is then
- * closed); a supervisor that cannot take it is gone or broken: exit
+ * op_answer - send an answer (a->namelen bytes of pay after it, and the
+ * nfd descriptors fds, which are then closed); a supervisor that cannot
+ * take it is gone or broken: exit
  */
 static void
-op_answer(struct opener *op, struct opener_ans *a, const char *name, int fd)
+op_answer(struct opener *op, struct opener_ans *a, const uint8_t *pay,
+    const int *fds, int nfd)
 {
 	union {
 		struct cmsghdr	 hdr;
-		char		 buf[CMSG_SPACE(sizeof(int))];
+		char		 buf[CMSG_SPACE(sizeof(int) *
+				    OPENER_MAXBATCH)];
 	} cmsgbuf;
 	struct cmsghdr	*cmsg;
 	struct msghdr	 mh;
 	struct iovec	 iov[2];
+	int		 i;
 
 	memset(&mh, 0, sizeof(mh));
-	a->namelen = name != NULL ? (uint32_t)strlen(name) : 0;
 	iov[0].iov_base = a;
 	iov[0].iov_len = sizeof(*a);
-	iov[1].iov_base = (void *)(uintptr_t)(name != NULL ? name : "");
+	iov[1].iov_base = (void *)(uintptr_t)(pay != NULL ? pay :
+	    (const uint8_t *)"");
 	iov[1].iov_len = a->namelen;
 	mh.msg_iov = iov;
 	mh.msg_iovlen = 2;
-	if (fd != -1) {
+	if (nfd > 0) {
 		memset(&cmsgbuf, 0, sizeof(cmsgbuf));
 		mh.msg_control = cmsgbuf.buf;
-		mh.msg_controllen = sizeof(cmsgbuf.buf);
+		mh.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfd);
 		cmsg = CMSG_FIRSTHDR(&mh);
 		cmsg->cmsg_level = SOL_SOCKET;
 		cmsg->cmsg_type = SCM_RIGHTS;
-		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfd);
+		memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * (size_t)nfd);
 	}
 	while (sendmsg(op->sock, &mh, MSG_NOSIGNAL) == -1)
 		if (errno != EINTR)
 			_exit(errno == EPIPE ? 0 : EX_OSERR);
-	if (fd != -1)
-		close(fd);
+	for (i = 0; i < nfd; i++)
+		close(fds[i]);
 }
 
 /* op_open - OPENER_OPEN: a descriptor for a regular file, or what it is */
@@ -236,18 +241,18 @@ op_open(struct opener *op, const struct opener_req *rq, const gid_t *groups,
 		a.err = errno;
 		if (fd != -1)
 			close(fd);
-		op_answer(op, &a, NULL, -1);
+		op_answer(op, &a, NULL, NULL, 0);
 		return;
 	}
 	a.type = OPENER_A_OPEN;
 	if (S_ISREG(sb.st_mode)) {
 		a.kind = OPENER_REG;
-		op_answer(op, &a, NULL, fd);
+		op_answer(op, &a, NULL, &fd, 1);
 		return;
 	}
 	close(fd);
 	a.kind = S_ISDIR(sb.st_mode) ? OPENER_DIR : OPENER_OTHER;
-	op_answer(op, &a, NULL, -1);
+	op_answer(op, &a, NULL, NULL, 0);
 }
 
 /* op_walk - OPENER_WALK: start walking path, symbolic links not followed */
@@ -264,7 +269,7 @@ op_walk(struct opener *op, const struct opener_req *rq, const gid_t *groups,
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
 		a.type = OPENER_A_ERR;
 		a.err = ENOMEM;
-		op_answer(op, &a, NULL, -1);
+		op_answer(op, &a, NULL, NULL, 0);
 		return;
 	}
 	op_as(op, rq, groups, 1);
@@ -274,7 +279,7 @@ op_walk(struct opener *op, const struct opener_req *rq, const gid_t *groups,
 	if (w->fts == NULL) {
 		free(w);
 		a.type = OPENER_A_ERR;
-		op_answer(op, &a, NULL, -1);
+		op_answer(op, &a, NULL, NULL, 0);
 		return;
 	}
 	a.err = 0;
@@ -285,61 +290,68 @@ op_walk(struct opener *op, const struct opener_req *rq, const gid_t *groups,
 	LIST_INSERT_HEAD(&op->walks, w, entry);
 	a.type = OPENER_A_WALK;
 	a.walk = w->handle;
-	op_answer(op, &a, NULL, -1);
+	op_answer(op, &a, NULL, NULL, 0);
 }
 
 /*
- * op_next - OPENER_NEXT: the walk's next regular file and its descriptor,
- * the reason it cannot be opened, or the end of the walk
+ * op_next - OPENER_NEXT: the walk's next regular files, each with its
+ * descriptor or the reason it cannot be opened, as many as asked and as
+ * fit in one answer; end set when the walk is over
  */
 static void
 op_next(struct opener *op, const struct opener_req *rq, const gid_t *groups)
 {
+	static uint8_t		 pay[OPENER_ANSMAX - sizeof(struct opener_ans)];
 	struct opener_ans	 a;
+	struct opener_file	 f;
 	struct walk		*w;
 	FTSENT			*e;
-	int			 fd, err = 0;
-	char			 name[OPENER_MAXPATH + 1];
+	size_t			 len = 0, nl;
+	uint32_t		 want;
+	int			 fds[OPENER_MAXBATCH], nfd = 0, fd;
 
 	memset(&a, 0, sizeof(a));
 	a.id = rq->id;
+	a.type = OPENER_A_FILES;
+	want = rq->count < 1 ? 1 : rq->count > OPENER_MAXBATCH ?
+	    OPENER_MAXBATCH : rq->count;
 	if ((w = op_find(op, rq->walk)) == NULL) {
 		/* a walk of another opener: over */
-		a.type = OPENER_A_END;
-		op_answer(op, &a, NULL, -1);
+		a.end = 1;
+		op_answer(op, &a, NULL, NULL, 0);
 		return;
 	}
 	op_as(op, rq, groups, 1);
-	while ((e = fts_read(w->fts)) != NULL)
-		if (e->fts_info == FTS_F)
+	while (a.nfiles < want &&
+	    len + sizeof(f) + OPENER_MAXPATH <= sizeof(pay)) {
+		while ((e = fts_read(w->fts)) != NULL && e->fts_info != FTS_F)
+			;
+		if (e == NULL) {
+			a.end = 1;
 			break;
-	fd = -1;
-	if (e != NULL) {
-		/* fts_path is at most PATH_MAX here: longer ones fail stat */
-		if (strlen(e->fts_path) > OPENER_MAXPATH) {
-			memcpy(name, e->fts_path, OPENER_MAXPATH);
-			name[OPENER_MAXPATH] = '\0';
-			err = ENAMETOOLONG;
-		} else {
-			memcpy(name, e->fts_path, strlen(e->fts_path) + 1);
-			if ((fd = open(name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-			    O_NONBLOCK | O_NOFOLLOW)) == -1)
-				err = errno;
 		}
+		/* fts_path is at most PATH_MAX here: longer ones fail stat */
+		nl = strlen(e->fts_path);
+		f.err = 0;
+		if (nl > OPENER_MAXPATH) {
+			nl = OPENER_MAXPATH;
+			f.err = ENAMETOOLONG;
+		} else if ((fd = open(e->fts_path, O_RDONLY | O_CLOEXEC |
+		    O_NOCTTY | O_NONBLOCK | O_NOFOLLOW)) == -1)
+			f.err = errno != 0 ? errno : EIO;
+		else
+			fds[nfd++] = fd;
+		f.namelen = (uint32_t)nl;
+		memcpy(pay + len, &f, sizeof(f));
+		memcpy(pay + len + sizeof(f), e->fts_path, nl);
+		len += sizeof(f) + nl;
+		a.nfiles++;
 	}
 	op_as(op, rq, groups, 0);
-	if (e == NULL) {
+	if (a.end)
 		op_end(op, rq->walk);
-		a.type = OPENER_A_END;
-		op_answer(op, &a, NULL, -1);
-	} else if (fd == -1) {
-		a.type = OPENER_A_FILEERR;
-		a.err = err;
-		op_answer(op, &a, name, -1);
-	} else {
-		a.type = OPENER_A_FILE;
-		op_answer(op, &a, name, fd);
-	}
+	a.namelen = (uint32_t)len;
+	op_answer(op, &a, pay, fds, nfd);
 }
 
 /* op_end - forget a walk (an unknown handle: already over) */

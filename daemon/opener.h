@@ -22,15 +22,20 @@
  *			directory is walked by its path), or OPENER_A_ERR.
  *	OPENER_WALK	fts_open the path (FTS_PHYSICAL|FTS_NOCHDIR).  Answer
  *			OPENER_A_WALK with a handle, or OPENER_A_ERR.
- *	OPENER_NEXT	the walk's next regular file, opened O_RDONLY|
- *			O_CLOEXEC|O_NOCTTY|O_NONBLOCK|O_NOFOLLOW.  Answer
- *			OPENER_A_FILE with its name and descriptor,
- *			OPENER_A_FILEERR with its name and the errno of its
- *			open, or OPENER_A_END (the walk is over and freed).
+ *	OPENER_NEXT	the walk's next count regular files (1 to
+ *			OPENER_MAXBATCH), each opened O_RDONLY|O_CLOEXEC|
+ *			O_NOCTTY|O_NONBLOCK|O_NOFOLLOW.  Answer
+ *			OPENER_A_FILES: nfiles entries (fewer than count when
+ *			the walk ended, or when more would not fit in
+ *			OPENER_ANSMAX), each a struct opener_file (err: 0, or
+ *			the errno of its open) then namelen bytes of name;
+ *			one descriptor per entry whose err is 0, in order;
+ *			end set when the walk is over (and freed).
  *	OPENER_END	forget a walk.  No answer.
  *
- *	An answer is a struct opener_ans then namelen bytes of name; the
- *	descriptor, when there is one, rides with it as SCM_RIGHTS.
+ *	An answer is a struct opener_ans then namelen bytes (the entries
+ *	of OPENER_A_FILES; none otherwise); descriptors ride with it as
+ *	SCM_RIGHTS.
  *	Answers come in the order of the requests (OPENER_END excepted).
  *
  *	opener_main() serves sock until the supervisor closes it; it never
@@ -51,6 +56,7 @@
 #include <stdint.h>
 
 #define OPENER_MAXPATH		8192	/* bytes of a path or a name */
+#define OPENER_MAXBATCH		16	/* files in one answer */
 #define OPENER_MAXGROUPS	4096	/* more: the first ones (less access) */
 
 enum opener_op {
@@ -64,9 +70,7 @@ enum opener_anstype {
 	OPENER_A_OPEN = 1,
 	OPENER_A_ERR,
 	OPENER_A_WALK,
-	OPENER_A_FILE,
-	OPENER_A_FILEERR,
-	OPENER_A_END
+	OPENER_A_FILES
 };
 
 enum opener_kind {
@@ -83,6 +87,7 @@ struct opener_req {
 	uint32_t	 gid;
 	uint32_t	 ngroups;
 	uint32_t	 pathlen;
+	uint32_t	 count;		/* OPENER_NEXT: files wanted */
 };
 
 struct opener_ans {
@@ -91,12 +96,21 @@ struct opener_ans {
 	int32_t		 err;		/* OPENER_A_ERR, OPENER_A_FILEERR */
 	uint32_t	 kind;		/* OPENER_A_OPEN */
 	uint32_t	 walk;		/* OPENER_A_WALK */
-	uint32_t	 namelen;	/* OPENER_A_FILE, OPENER_A_FILEERR */
+	uint32_t	 nfiles;	/* OPENER_A_FILES */
+	uint32_t	 end;		/* OPENER_A_FILES: the walk is over */
+	uint32_t	 namelen;	/* bytes after this (the entries) */
+};
+
+/* an entry of OPENER_A_FILES, then namelen bytes of its name */
+struct opener_file {
+	int32_t		 err;		/* 0: its descriptor came along */
+	uint32_t	 namelen;
 };
 
 #define OPENER_REQMAX	(sizeof(struct opener_req) + \
-			    OPENER_MAXGROUPS * sizeof(uint32_t) + OPENER_MAXPATH)
-#define OPENER_ANSMAX	(sizeof(struct opener_ans) + OPENER_MAXPATH)
+			    OPENER_MAXGROUPS * sizeof(uint32_t) + \
+			    OPENER_MAXPATH)
+#define OPENER_ANSMAX	65536	/* an answer, at most */
 
 void	 opener_main(int) __attribute__((noreturn));
 

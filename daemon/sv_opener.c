@@ -34,11 +34,12 @@
 #include "daemon/sv_priv.h"
 #include "util/log.h"
 
+static int	 opener_send(struct req *, int, unsigned);
 static void	 opener_flush(void);
 static void	 opener_events(void);
 static void	 opener_read(void);
 static int	 opener_check(const struct opreq *, const struct opener_ans *,
-		    size_t, int);
+		    const uint8_t *, size_t, int);
 static void	 opener_fail(const char *, const char *, int);
 static void	 opener_closesock(void);
 static void	 opener_dying(pid_t);
@@ -127,6 +128,20 @@ opener_spawn(void)
 int
 opener_ask(struct req *r, int op)
 {
+	return opener_send(r, op, 0);
+}
+
+/* opener_next - ask for the next count files of r's walk: 0 or -1 */
+int
+opener_next(struct req *r, unsigned count)
+{
+	return opener_send(r, OPENER_NEXT, count);
+}
+
+/* opener_send - opener_ask() with the count of OPENER_NEXT */
+static int
+opener_send(struct req *r, int op, unsigned count)
+{
 	struct opener_req	 rq;
 	struct opreq		*q;
 	const struct client	*cl = r->cl;
@@ -165,6 +180,7 @@ opener_ask(struct req *r, int op)
 	rq.gid = op != OPENER_END ? cl->gid : 0;
 	rq.ngroups = (uint32_t)ngroups;
 	rq.pathlen = (uint32_t)plen;
+	rq.count = op == OPENER_NEXT ? count : 0;
 	memcpy(q->msg, &rq, sizeof(rq));
 	if (glen != 0)
 		memcpy(q->msg + sizeof(rq), cl->groups, glen);
@@ -174,8 +190,9 @@ opener_ask(struct req *r, int op)
 	q->op = op;
 	q->req = op != OPENER_END ? r : NULL;
 	q->queued = sv_now();
+	q->count = rq.count;
 	if (op == OPENER_NEXT)
-		r->nnext++;
+		r->nnext += count;
 	else if (op != OPENER_END)
 		r->opwait = op;
 	TAILQ_INSERT_TAIL(&sv.op.queue, q, entry);
@@ -286,16 +303,16 @@ opener_read(void)
 	static uint8_t	 buf[OPENER_ANSMAX + 1];
 	union {
 		struct cmsghdr	 hdr;
-		char		 buf[CMSG_SPACE(sizeof(int) * 2)];
+		char		 buf[CMSG_SPACE(sizeof(int) *
+				    (OPENER_MAXBATCH + 1))];
 	} cmsgbuf;
 	struct opener_ans a;
 	struct cmsghdr	*cmsg;
 	struct msghdr	 mh;
 	struct iovec	 iov;
 	struct opreq	*q;
-	char		 name[OPENER_MAXPATH + 1];
 	ssize_t		 n;
-	int		 fd, fds[2], nfd, i;
+	int		 fds[OPENER_MAXBATCH + 1], nfd, i, fd;
 
 	while (sv.op.sock != -1) {
 		memset(&mh, 0, sizeof(mh));
@@ -326,7 +343,7 @@ opener_read(void)
 			    sizeof(int)); i++) {
 				memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int),
 				    sizeof(int));
-				if (nfd < 2)
+				if (nfd < OPENER_MAXBATCH + 1)
 					fds[nfd++] = fd;
 				else
 					close(fd);
@@ -341,38 +358,35 @@ opener_read(void)
 		if ((size_t)n >= sizeof(a))
 			memcpy(&a, buf, sizeof(a));
 		if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || q == NULL ||
-		    opener_check(q, &a, (size_t)n, nfd) == -1) {
+		    opener_check(q, &a, buf + sizeof(a), (size_t)n, nfd) ==
+		    -1) {
 			for (i = 0; i < nfd; i++)
 				close(fds[i]);
 			opener_fail("sent a broken answer", "opener failed",
 			    1);
 			return;
 		}
-		memcpy(name, buf + sizeof(a), a.namelen);
-		name[a.namelen] = '\0';
-		fd = nfd == 1 ? fds[0] : -1;
 		TAILQ_REMOVE(&sv.op.sent, q, entry);
 		sv.op.nsent--;
 		sv.op.deadline = sv.op.nsent != 0 ? sv_now() + sv.op.timeout :
 		    0;
 		sv.op.nanswers++;
 		sv.op.failures = 0;
-		if (q->req != NULL)
-			req_opened(q->req, q->op, &a, name, fd);
+		if (q->req != NULL && a.type == OPENER_A_FILES)
+			req_walked(q->req, q->count, &a, buf + sizeof(a), fds);
+		else if (q->req != NULL)
+			req_opened(q->req, q->op, &a, nfd == 1 ? fds[0] : -1);
 		else {
 			/* its request is gone: so is what it asked for */
-			if (fd != -1)
-				close(fd);
-			if (a.type == OPENER_A_WALK ||
-			    (q->op == OPENER_NEXT && a.type != OPENER_A_END)) {
+			for (i = 0; i < nfd; i++)
+				close(fds[i]);
+			if (a.type == OPENER_A_WALK) {
 				struct req	 tmp;
 
 				/* only the handle matters for OPENER_END */
 				memset(&tmp, 0, sizeof(tmp));
-				tmp.walk = a.type == OPENER_A_WALK ? a.walk :
-				    0;
-				if (tmp.walk != 0)
-					(void)opener_ask(&tmp, OPENER_END);
+				tmp.walk = a.walk;
+				(void)opener_ask(&tmp, OPENER_END);
 			}
 		}
 		opreq_free(q);
@@ -381,17 +395,21 @@ opener_read(void)
 }
 
 /*
- * opener_check - is a (n bytes, nfd descriptors) an answer to q?  0, or
- * -1 when it is not
+ * opener_check - is a with its entries p (n bytes in all, nfd
+ * descriptors) an answer to q?  0, or -1 when it is not
  */
 static int
-opener_check(const struct opreq *q, const struct opener_ans *a, size_t n,
-    int nfd)
+opener_check(const struct opreq *q, const struct opener_ans *a,
+    const uint8_t *p, size_t n, int nfd)
 {
-	int	 wantfd;
+	struct opener_file	 f;
+	size_t			 off;
+	uint32_t		 i;
+	int			 wantfd;
 
 	if (n < sizeof(*a) || a->id != q->id ||
-	    a->namelen > OPENER_MAXPATH || n != sizeof(*a) + a->namelen)
+	    n != sizeof(*a) + (size_t)a->namelen ||
+	    (a->type != OPENER_A_FILES && a->namelen != 0))
 		return -1;
 	switch (a->type) {
 	case OPENER_A_OPEN:
@@ -410,16 +428,25 @@ opener_check(const struct opreq *q, const struct opener_ans *a, size_t n,
 			return -1;
 		wantfd = 0;
 		break;
-	case OPENER_A_FILE:
-	case OPENER_A_FILEERR:
-		if (q->op != OPENER_NEXT || a->namelen == 0)
+	case OPENER_A_FILES:
+		/* as many as asked at most, none only at the end */
+		if (q->op != OPENER_NEXT || a->nfiles > q->count ||
+		    (a->nfiles == 0 && !a->end) || a->end > 1)
 			return -1;
-		wantfd = a->type == OPENER_A_FILE;
-		break;
-	case OPENER_A_END:
-		if (q->op != OPENER_NEXT)
+		for (i = 0, off = 0, wantfd = 0; i < a->nfiles; i++) {
+			if (a->namelen - off < sizeof(f))
+				return -1;
+			memcpy(&f, p + off, sizeof(f));
+			off += sizeof(f);
+			if (f.namelen == 0 || f.namelen > OPENER_MAXPATH ||
+			    f.namelen > a->namelen - off || f.err < 0 ||
+			    memchr(p + off, '\0', f.namelen) != NULL)
+				return -1;
+			off += f.namelen;
+			wantfd += f.err == 0;
+		}
+		if (off != a->namelen)
 			return -1;
-		wantfd = 0;
 		break;
 	default:
 		return -1;
@@ -564,7 +591,10 @@ opener_timers(int64_t now)
 	int64_t		 next = 0;
 	size_t		 i;
 
-#define SOONER(t)	do { if (next == 0 || (t) < next) next = (t); } while (0)
+#define SOONER(t)	do {				\
+		if (next == 0 || (t) < next)		\
+			next = (t);			\
+	} while (0)
 	if (sv.op.sock != -1 && sv.op.deadline != 0 && now >= sv.op.deadline) {
 		if (sv.op.sendfail)
 			opener_fail("cannot be written", "opener failed", 1);

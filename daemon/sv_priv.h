@@ -49,7 +49,7 @@
 #define SV_MAXFDS	4		/* descriptors waiting for FILDES */
 #define SV_MAXPENDING	32		/* requests of one client at once */
 #define SV_PREFETCH	64		/* files of a walk opened ahead, */
-#define SV_AHEAD	8		/* at least this many beyond those
+#define SV_AHEAD	16		/* at least this many beyond those
 					   scanning */
 #define SV_MAXOUT	(4U << 20)	/* unread replies: drop the client */
 #define SV_MAXCLIENTS	4096
@@ -167,6 +167,7 @@ struct opreq {
 	TAILQ_ENTRY(opreq)	 entry;
 	uint32_t		 id;
 	int			 op;		/* enum opener_op */
+	unsigned		 count;		/* OPENER_NEXT: files asked */
 	struct req		*req;		/* NULL: no answer, or forgotten */
 	int64_t			 queued;	/* ms */
 	size_t			 len;
@@ -290,6 +291,8 @@ void	 opener_init(void);
 void	 opener_spawn(void);
 /* opener_ask - ask the opener op for r (r->path, or r->walk); 0 or -1 */
 int	 opener_ask(struct req *, int);
+/* opener_next - ask for the next count files of r's walk; 0 or -1 */
+int	 opener_next(struct req *, unsigned);
 /* opener_forget - r is freed: drop its requests, end its walk */
 void	 opener_forget(struct req *);
 /* opener_dispatch - the opener's socket is readable or writable */
@@ -327,9 +330,11 @@ void	 req_path(struct client *, struct clamd_ev *);
 void	 req_advance(struct req *);
 /* req_free - forget a request */
 void	 req_free(struct req *);
-/* req_opened - the opener's answer to r: go on */
-void	 req_opened(struct req *, int, const struct opener_ans *,
-		    const char *, int);
+/* req_opened - the opener's answer to r's OPEN or WALK: go on */
+void	 req_opened(struct req *, int, const struct opener_ans *, int);
+/* req_walked - the opener's answer to r's NEXT (asked files): go on */
+void	 req_walked(struct req *, unsigned, const struct opener_ans *,
+	    const uint8_t *, const int *);
 /* req_openlost - the opener failed r (why); answer it, end its walk */
 void	 req_openlost(struct req *, const char *);
 /* job_new - queue fd (now the job's) for scanning as name */

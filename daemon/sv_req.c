@@ -11,14 +11,16 @@
  *	A path is never opened here: req_path() asks the opener
  *	(sv_opener.c) and returns.  A request then moves on with each
  *	answer (req_opened()): OPEN gives the file's descriptor (a job) or
- *	tells a directory, WALK gives a walk handle, each NEXT the walk's
- *	next file (a job, or an "Access denied" line) or its end.  NEXT is
- *	asked ahead (req_ahead()), and the files answered wait in r->pre,
- *	in walk order, until the request may have one more job in flight
- *	(one at a time; MULTISCAN: one per worker).  r->opwait says whether OPEN or
- *	WALK is awaited, r->nnext how many NEXT, r->walking that the walk
- *	is not over, r->walk the opener's handle.  A walk stopped early (SCAN's first
- *	hit, a client gone) is ended with OPENER_END.  When the opener
+ *	tells a directory, WALK gives a walk handle, each NEXT
+ *	(req_walked()) the walk's next files (each a job, or an "Access
+ *	denied" line) or its end.  NEXT is asked ahead (req_ahead()),
+ *	several files at once, and the files answered wait in r->pre, in
+ *	walk order, until the request may have one more job in flight (one
+ *	at a time; MULTISCAN: one per worker).  r->opwait says whether OPEN
+ *	or WALK is awaited, r->nnext how many files are asked, r->walking
+ *	that the walk is not over, r->walk the opener's handle.  A walk
+ *	stopped early (SCAN's first hit, a client gone) is ended with
+ *	OPENER_END.  When the opener
  *	fails, req_openlost() answers the request with an error line
  *	instead.  The replies and their order are those of the synchronous
  *	walk this replaced.
@@ -119,16 +121,12 @@ req_resume(struct client *cl)
  * in the same order
  */
 void
-req_opened(struct req *r, int op, const struct opener_ans *a,
-    const char *name, int fd)
+req_opened(struct req *r, int op, const struct opener_ans *a, int fd)
 {
 	struct client	*cl = r->cl;
 	char		 msg[256];
 
-	if (op == OPENER_NEXT)
-		r->nnext--;
-	else
-		r->opwait = 0;
+	r->opwait = 0;
 	switch (op) {
 	case OPENER_OPEN:
 		if (a->type == OPENER_A_ERR || a->kind == OPENER_OTHER) {
@@ -179,28 +177,53 @@ req_opened(struct req *r, int op, const struct opener_ans *a,
 			r->walk = a->walk;
 		req_advance(r);
 		break;
-	case OPENER_NEXT:
-		/* answers come in walk order: each waits for its turn */
-		if (a->type == OPENER_A_END) {
-			r->walk = 0;
-			r->walking = 0;
-		} else if (r->stop || cl->fd == -1) {
-			/* stopped meanwhile: req_advance() ends the walk */
-			if (fd != -1)
-				close(fd);
-		} else if (req_prefetch(r, name, fd,
-		    a->type == OPENER_A_FILEERR ? a->err : 0) == -1) {
-			clamd_reply_error(&cl->out, &r->tag, r->path,
-			    "Out of memory.");
-			r->nerrors++;
-		}
-		req_advance(r);
-		break;
 	default:
 		if (fd != -1)
 			close(fd);
 		AV_ASSERT(0);
 	}
+	req_resume(cl);
+}
+
+/*
+ * req_walked - the opener's answer a to r's NEXT for asked files: the
+ * entries in pay (opener.h), with fds for those it could open (now ours),
+ * wait in walk order for their turn; a->end: the walk is over
+ */
+void
+req_walked(struct req *r, unsigned asked, const struct opener_ans *a,
+    const uint8_t *pay, const int *fds)
+{
+	struct client		*cl = r->cl;
+	struct opener_file	 f;
+	char			 name[OPENER_MAXPATH + 1];
+	size_t			 off = 0;
+	uint32_t		 i;
+	int			 k = 0, fd;
+
+	r->nnext = r->nnext > asked ? r->nnext - asked : 0;
+	for (i = 0; i < a->nfiles; i++) {
+		/* opener_check() measured every entry */
+		memcpy(&f, pay + off, sizeof(f));
+		memcpy(name, pay + off + sizeof(f), f.namelen);
+		name[f.namelen] = '\0';
+		off += sizeof(f) + f.namelen;
+		fd = f.err == 0 ? fds[k++] : -1;
+		if (r->stop || cl->fd == -1) {
+			/* stopped meanwhile: req_advance() ends the walk */
+			if (fd != -1)
+				close(fd);
+		} else if (req_prefetch(r, name, fd, f.err) == -1) {
+			clamd_reply_error(&cl->out, &r->tag, r->path,
+			    "Out of memory.");
+			r->nerrors++;
+		}
+	}
+	if (a->end) {
+		r->walk = 0;
+		r->walking = 0;
+	}
+	req_advance(r);
 	req_resume(cl);
 }
 
@@ -320,7 +343,7 @@ req_advance(struct req *r)
 {
 	struct client	*cl = r->cl;
 	struct opfile	*f;
-	unsigned	 par;
+	unsigned	 par, ahead, want;
 	char		 msg[256];
 
 	if (cl->fd == -1)
@@ -340,15 +363,22 @@ req_advance(struct req *r)
 			job_new(r, f->fd, f->name);
 		free(f->name);
 	}
-	/* the opener works ahead of the workers */
-	while (!r->stop && r->walk != 0 && r->opwait == 0 &&
-	    r->nnext + r->npre < req_ahead(r))
-		if (opener_ask(r, OPENER_NEXT) == -1) {
+	/*
+	 * the opener works ahead of the workers, several files an answer:
+	 * asked again once half of what it gave is used
+	 */
+	ahead = req_ahead(r);
+	if (!r->stop && r->walk != 0 && r->opwait == 0 && r->nnext == 0 &&
+	    r->npre <= ahead / 2) {
+		want = ahead - r->npre;
+		if (opener_next(r, want > OPENER_MAXBATCH ? OPENER_MAXBATCH :
+		    want) == -1) {
 			opener_forget(r);
 			req_openlost(r, errno == ESHUTDOWN ? "shutting down" :
 			    strerror(errno));
 			return;
 		}
+	}
 	if (r->stop) {
 		/* the rest of the walk is not wanted: nothing to wait for */
 		req_droppre(r);

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 34
+plan 36
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -141,6 +141,28 @@ like "... then the file that was in flight, nothing more" \
 ok "a new opener again" test -n "$NOP"
 is "and a directory scan works" \
     "$(raw "nCONTSCAN $TMP/walk\n" | wc -l)" 3
+# a file the client cannot read: "Access denied" in its place, the rest
+# scanned (the opener opens as the client)
+if [ "$(id -u)" -eq 0 ]; then
+	chmod 755 "$TMP"
+	mkdir deny
+	for i in $(seq 40); do
+		printf '%s' "$EICAR" > deny/f$i.com
+		[ $((i % 2)) -eq 0 ] && chmod 600 deny/f$i.com
+	done
+	asnobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    $PY raw.py "$SOCK"; }
+	out=$(printf 'nCONTSCAN %s\n' "$TMP/deny" | asnobody)
+	is "CONTSCAN as nobody: 20 found, 20 denied, the end" \
+	    "$(grep -c ' FOUND$' <<<"$out"):$(grep -c ': Access denied: Permission denied\. ERROR$' <<<"$out"):$(wc -l <<<"$out")" \
+	    "20:20:40"
+	out=$(printf 'nMULTISCAN %s\n' "$TMP/deny" | asnobody)
+	is "MULTISCAN as nobody: the same" \
+	    "$(grep -c ' FOUND$' <<<"$out"):$(grep -c ': Access denied: Permission denied\. ERROR$' <<<"$out")" \
+	    "20:20"
+else
+	skip 2 "not root: cannot scan as another user"
+fi
 # files are asked ahead and wait for their turn: every one, once
 is "MULTISCAN of 40 files: each found once" \
     "$(raw "nMULTISCAN $TMP/long\n" | sort -u | grep -c ' FOUND$')" 40
