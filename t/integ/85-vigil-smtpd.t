@@ -23,7 +23,7 @@ PY=/usr/bin/python3
 command -v swaks >/dev/null || skip_all "swaks is not installed"
 [ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] ||
     skip_all "postfix (smtp-sink, smtp-source) is not installed"
-plan 94
+plan 96
 
 cd "$TMP"
 chmod 755 "$TMP"
@@ -325,6 +325,13 @@ printf 'hello\r\n.dot line\r\n..two dots\r\n.\r\n. \r\nend\r\n' >> clean.eml
 { printf 'From: a@example.org\r\nSubject: big\r\n\r\n'
   head -c 90000 /dev/urandom | base64 -w 76 | sed 's/$/\r/'
   printf '.leading dot\r\n'; } > big.eml
+# 180 KB in 8 runs of 22 KB, each ended by dot lines: stuffing across
+# the proxy's 128 KB output chunks, from a spool file
+{ printf 'From: a@example.org\r\nSubject: runs\r\n\r\n'
+  for i in $(seq 8); do
+	head -c 16500 /dev/urandom | base64 -w 76 | sed 's/$/\r/'
+	printf '.run %d\r\n..two\r\n' "$i"
+  done; } > runs.eml
 E64=$(printf '%s' "$EICAR" | base64 -w0)
 printf 'From: a@example.org\r\nSubject: invoice\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="BB"\r\n\r\n--BB\r\nContent-Type: text/plain\r\n\r\nSee the attachment.\r\n--BB\r\nContent-Type: application/octet-stream; name="eicar.com"\r\nContent-Transfer-Encoding: base64\r\n\r\n%s\r\n--BB--\r\n' "$E64" > eicar.eml
 
@@ -350,6 +357,9 @@ cp "$(lastmsg)" direct.eml
 swaks --server 127.0.0.1:$PS --helo client.test --from a@example.org \
     --to b@example.com --data @big.eml >/dev/null 2>&1
 cp "$(lastmsg)" direct-big.eml
+swaks --server 127.0.0.1:$PS --helo client.test --from a@example.org \
+    --to b@example.com --data @runs.eml >/dev/null 2>&1
+cp "$(lastmsg)" direct-runs.eml
 n0=$(nmsg)
 out=$(sw --to b@example.com --data @clean.eml)
 is "clean: swaks exits 0" "$?" 0
@@ -364,6 +374,10 @@ sw --to b@example.com --data @big.eml >/dev/null
 is "90 KB (spooled to tmp_dir): exit 0" "$?" 0
 cmp -s "$(lastmsg)" <({ marks; cat direct-big.eml; })
 is "90 KB: byte for byte" "$?" 0
+sw --to b@example.com --data @runs.eml >/dev/null
+cmp -s "$(lastmsg)" <({ marks; cat direct-runs.eml; })
+is "180 KB of plain runs and dot lines: byte for byte" "$?" 0
+is "... its 16 dot lines kept" "$(grep -c '^\.' "$(lastmsg)")" 16
 is "tmp_dir is left empty" "$(ls -A spool | wc -l)" 0
 like "one log line per message" "$(grep 'result=clean' smtpd.log | tail -n 1)" \
     '\[127\.0\.0\.1\]:[0-9]+: from=<a@example\.org> to=<b@example\.com> size=[0-9]+ result=clean action=accept reason="Clean" reply="250 2\.0\.0 Ok: queued as [0-9]+" time=[0-9.]+s'
