@@ -87,6 +87,22 @@ sv_now(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * sv_backoff - the delay (ms) before the next start after failures
+ * startup failures in a row: SV_BACKOFF_MS doubled each time, at most
+ * SV_BACKOFF_MAX (convention 16)
+ */
+int64_t
+sv_backoff(unsigned failures)
+{
+	int64_t		 d = SV_BACKOFF_MS;
+	unsigned	 k;
+
+	for (k = 1; k < failures && d < SV_BACKOFF_MAX; k++)
+		d *= 2;
+	return d > SV_BACKOFF_MAX ? SV_BACKOFF_MAX : d;
+}
+
 /* sv_vis - a string for a log line, control bytes as '?' (static buffer) */
 const char *
 sv_vis(const char *s)

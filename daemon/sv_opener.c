@@ -44,6 +44,7 @@ static void	 opener_fail(const char *, const char *, int);
 static void	 opener_closesock(void);
 static void	 opener_dying(pid_t);
 static void	 opreq_free(struct opreq *);
+static void	 opreq_freeall(struct opreqq *);
 static void	 opener_lose_marked(const char *);
 
 /* opener_init - the opener's settings (SV_OPENER_ENV), before the first */
@@ -464,8 +465,7 @@ opener_fail(const char *why, const char *told, int kill_it)
 {
 	struct opreq	*q, *qt;
 	struct req	*r;
-	int64_t		 now = sv_now(), d = SV_BACKOFF_MS;
-	unsigned	 k;
+	int64_t		 now = sv_now(), d;
 
 	if (sv.op.pid != 0) {
 		log_warnx("opener pid %ld: %s%s", (long)sv.op.pid, why,
@@ -478,11 +478,7 @@ opener_fail(const char *why, const char *told, int kill_it)
 	opener_closesock();
 	/* the ones that never answered are throttled (convention 16) */
 	if (sv.op.nanswers == 0 && !sv.stopping) {
-		sv.op.failures++;
-		for (k = 1; k < sv.op.failures && d < SV_BACKOFF_MAX; k++)
-			d *= 2;
-		if (d > SV_BACKOFF_MAX)
-			d = SV_BACKOFF_MAX;
+		d = sv_backoff(++sv.op.failures);
 		sv.op.respawn_at = now + d;
 		if (sv.op.failures > 1)
 			log_warnx("opener failure %u: next start in %lld ms",
@@ -490,10 +486,7 @@ opener_fail(const char *why, const char *told, int kill_it)
 	} else
 		sv.op.respawn_at = now;
 	sv.op.pid = 0;
-	while ((q = TAILQ_FIRST(&sv.op.sent)) != NULL) {
-		TAILQ_REMOVE(&sv.op.sent, q, entry);
-		opreq_free(q);
-	}
+	opreq_freeall(&sv.op.sent);
 	sv.op.nsent = 0;
 	/*
 	 * Its walks died with it: what is queued for them goes; a queued
@@ -577,6 +570,18 @@ opreq_free(struct opreq *q)
 {
 	free(q->msg);
 	free(q);
+}
+
+/* opreq_freeall - free every request of the list qq */
+static void
+opreq_freeall(struct opreqq *qq)
+{
+	struct opreq	*q;
+
+	while ((q = TAILQ_FIRST(qq)) != NULL) {
+		TAILQ_REMOVE(qq, q, entry);
+		opreq_free(q);
+	}
 }
 
 /*
@@ -673,7 +678,6 @@ opener_reaped(pid_t pid, int st)
 void
 opener_stop(void)
 {
-	struct opreq	*q;
 	struct req	*r;
 
 	/* it exits on EOF; reaped in the loop, killed at the deadline */
@@ -682,15 +686,9 @@ opener_stop(void)
 		opener_dying(sv.op.pid);
 	sv.op.pid = 0;
 	opener_closesock();
-	while ((q = TAILQ_FIRST(&sv.op.sent)) != NULL) {
-		TAILQ_REMOVE(&sv.op.sent, q, entry);
-		opreq_free(q);
-	}
+	opreq_freeall(&sv.op.sent);
 	sv.op.nsent = 0;
-	while ((q = TAILQ_FIRST(&sv.op.queue)) != NULL) {
-		TAILQ_REMOVE(&sv.op.queue, q, entry);
-		opreq_free(q);
-	}
+	opreq_freeall(&sv.op.queue);
 	TAILQ_FOREACH(r, &sv.reqs, entry)
 		r->oplost = r->walk != 0 || r->walking || r->opwait != 0 ||
 		    r->nnext != 0;

@@ -261,6 +261,8 @@ extern struct sv_state	 sv;	/* supervisor.c */
 /* supervisor.c */
 /* sv_now - monotonic milliseconds */
 int64_t	 sv_now(void);
+/* sv_backoff - the delay (ms) before a start after failures in a row */
+int64_t	 sv_backoff(unsigned);
 /* sv_vis - a string for a log line, control bytes as '?' (static buffer) */
 const char *sv_vis(const char *);
 /* sv_reload - switch to a new generation, or keep the old one */

@@ -443,14 +443,8 @@ worker_reaped(struct worker *w, int st)
 	}
 	if (failed) {
 		/* only startup failures are throttled (convention 16) */
-		int64_t	 d = SV_BACKOFF_MS;
-		unsigned k;
+		int64_t	 d = sv_backoff(++sv.failures);
 
-		sv.failures++;
-		for (k = 1; k < sv.failures && d < SV_BACKOFF_MAX; k++)
-			d *= 2;
-		if (d > SV_BACKOFF_MAX)
-			d = SV_BACKOFF_MAX;
 		sv.respawn_at = sv_now() + d;
 		log_warnx("worker startup failure %u: next start in %lld ms",
 		    sv.failures, (long long)d);

@@ -40,8 +40,7 @@ struct wk {
 	struct pipeline		*pl;
 	struct vcache		*vc;		/* clean verdicts; may be NULL */
 	struct verdict		 v;
-	uint8_t			*rbuf;		/* small objects' bytes */
-	size_t			 rcap;
+	uint8_t			*rbuf;		/* WK_READMAX: small objects */
 };
 
 static int	 wk_modules(struct wk *);
@@ -251,14 +250,9 @@ wk_read(struct wk *w, int fd, size_t size)
 {
 	size_t	 off = 0;
 	ssize_t	 n;
-	void	*nb;
 
-	if (size > w->rcap) {
-		if ((nb = realloc(w->rbuf, WK_READMAX)) == NULL)
-			return -1;
-		w->rbuf = nb;
-		w->rcap = WK_READMAX;
-	}
+	if (w->rbuf == NULL && (w->rbuf = malloc(WK_READMAX)) == NULL)
+		return -1;
 	while (off < size) {
 		n = pread(fd, w->rbuf + off, size - off, (off_t)off);
 		if (n == -1 && errno == EINTR)
