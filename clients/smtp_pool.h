@@ -58,6 +58,7 @@ struct smtp_job {
 	struct verdict		 v;
 	uint64_t		 serial;
 	/* smtp_scan.h's own */
+	int			 scratch;	/* a kept memfd, or -1 */
 	uint32_t		 id;
 	int64_t			 deadline;
 	void			*conn;

@@ -346,6 +346,7 @@ void
 smtp_dot_init(struct smtp_dot *d)
 {
 	d->state = D_BOL;
+	d->dropped = 0;
 }
 
 /* smtp_dot_feed - unstuff a piece of DATA; *done at the final dot */
@@ -390,10 +391,12 @@ smtp_dot_feed(struct smtp_dot *d, const uint8_t *in, size_t len,
 			if (c == '\n')
 				goto end;
 			/* a transparency dot: dropped */
+			d->dropped++;
 			break;
 		case D_DOTCR:
 			if (c == '\n')
 				goto end;
+			d->dropped++;
 			out[o++] = '\r';
 			break;
 		default:
@@ -416,6 +419,7 @@ void
 smtp_stuff_init(struct smtp_stuff *st)
 {
 	st->bol = 1;
+	st->plain = 0;
 }
 
 /* smtp_stuff - dot-stuff as much of in as fits in out */
@@ -439,7 +443,7 @@ smtp_stuff(struct smtp_stuff *st, const uint8_t *in, size_t len,
 		 * as far as out has room
 		 */
 		n = len - i < cap - o ? len - i : cap - o;
-		if ((nl = dot_line(in + i, n)) != NULL)
+		if (!st->plain && (nl = dot_line(in + i, n)) != NULL)
 			n = (size_t)(nl - (in + i)) + 1;
 		if (n == 0)
 			break;

@@ -61,13 +61,18 @@
  *	line has been read, *done is 1 and the return value counts the
  *	bytes consumed up to and including it (bytes after it are not
  *	read); otherwise it returns len.  A dot that begins a line of two
- *	bytes or more is dropped.  The bytes of the final line are not
- *	part of the message; the line end before it is.
+ *	bytes or more is dropped, and counted in d->dropped: while that is
+ *	0, the message so far neither begins with a dot nor has an LF that
+ *	a dot follows.  The bytes of the final line are not part of the
+ *	message; the line end before it is.
  *
  *	smtp_stuff() does the opposite towards the next hop: it copies
  *	in[0, len) to out, adding a dot before every line that begins with
  *	one (lines begin as above), as far as cap allows; it returns the
- *	bytes of in consumed and sets *outlen.  smtp_stuff_end() writes the
+ *	bytes of in consumed and sets *outlen.  A caller that knows that in
+ *	has no LF that a dot follows (a message whose d->dropped stayed 0)
+ *	sets st->plain for that call: only in's first byte is then looked
+ *	at, and the rest copied without a search.  smtp_stuff_end() writes the
  *	end of the data to out: CRLF when the message did not end with a
  *	line end, then ".\r\n"; it returns its length.  Feeding
  *	smtp_stuff() and smtp_stuff_end() to smtp_dot_feed() gives back the
@@ -140,10 +145,12 @@ struct smtp_reply {
 
 struct smtp_dot {
 	int		 state;
+	uint64_t	 dropped;	/* transparency dots so far */
 };
 
 struct smtp_stuff {
 	int		 bol;		/* the next byte begins a line */
+	int		 plain;		/* in has no LF that a dot follows */
 };
 
 void	 smtp_cmd_parse(const char *, size_t, struct smtp_cmd *);

@@ -16,7 +16,8 @@
  *	an initialised mail_out, arg for itself).  When the policy's first
  *	daemon address is a unix socket, the message goes to that vigild as
  *	a descriptor (the spool's file, or a memfd written here for a
- *	message in memory) on one of a few connections kept open, up to
+ *	message in memory, kept for later messages once vigild answered)
+ *	on one of a few connections kept open, up to
  *	VCLIENT_MAXPIPE scans in flight on each (vclient.h's pipelining);
  *	sending one costs a sendmsg(2) and no thread, and never waits: 32
  *	requests of a few hundred bytes fill a small part of a socket's

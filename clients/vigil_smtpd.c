@@ -125,6 +125,7 @@ struct cfg {
 struct piece {
 	const uint8_t		*p;
 	size_t			 len;
+	int			 plain;		/* no LF that a dot follows */
 };
 
 struct pend {
@@ -1912,17 +1913,26 @@ body_pieces(struct sess *s, const struct mail_out *o)
 {
 	const struct mail_edit	*e;
 	size_t			 i, at = 0, n = 0;
+	int			 plain;
 
+	/*
+	 * The spool's pieces need no search for dots to stuff when the
+	 * client stuffed none (smtp_proto.h): 9% of vigil-smtpd's time on
+	 * 1 MB of text.  The library's own text is searched.
+	 */
+	plain = s->dot.dropped == 0;
 	s->body = xcalloc(2 * o->nedits + 1, sizeof(*s->body));
 	for (i = 0; i < o->nedits; i++) {
 		e = &o->edits[i];
 		s->body[n].p = s->spool.data + at;
+		s->body[n].plain = plain;
 		s->body[n++].len = e->off - at;
 		s->body[n].p = o->pool.data + e->data;
 		s->body[n++].len = e->dlen;
 		at = e->off + e->len;
 	}
 	s->body[n].p = s->spool.data + at;
+	s->body[n].plain = plain;
 	s->body[n++].len = s->spool.len - at;
 	s->nbody = n;
 	s->ibody = s->bodyoff = 0;
@@ -1952,6 +1962,7 @@ body_pump(struct sess *s)
 		for (room = BODY_CHUNK; room > 0 && s->ibody < s->nbody;
 		    room -= olen) {
 			pc = &s->body[s->ibody];
+			s->stuff.plain = pc->plain;
 			used = smtp_stuff(&s->stuff, pc->p + s->bodyoff,
 			    pc->len - s->bodyoff, s->sout.data + s->sout.len,
 			    room, &olen);

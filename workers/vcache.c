@@ -5,11 +5,15 @@
  * depth, type, size and the length of its path after the input's name,
  * then those path tails one after the other.
  */
+#include <sys/random.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/params.h>
 
 #include "workers/vcache.h"
 
@@ -29,6 +33,8 @@ struct vc_entry {
 };
 
 struct vcache {
+	EVP_MAC_CTX	*mac;		/* GMAC, AES-128 */
+	uint8_t		 secret[16];	/* its key, this cache's own */
 	struct vc_entry	**slot;
 	size_t		 nslots;
 	size_t		 bytes;
@@ -38,13 +44,22 @@ struct vcache {
 };
 
 static size_t	 vc_index(const struct vcache *, const uint8_t *);
-static void	 vc_put_u64(EVP_MD_CTX *, uint64_t);
+static void	 vc_put_u64(uint8_t *, uint64_t);
 
-/* vcache_new - an empty cache */
+/*
+ * vcache_new - an empty cache with a secret of its own; the first key is
+ * made here, so that libcrypto's first-use work is done before the
+ * sandbox
+ */
 struct vcache *
 vcache_new(size_t nslots, size_t maxbytes)
 {
-	struct vcache	*c;
+	struct scan_limits	 lim;
+	struct vcache		*c;
+	EVP_MAC			*mac;
+	uint8_t			 k[VCACHE_KEYLEN];
+	size_t			 got = 0;
+	ssize_t			 n;
 
 	if (nslots == 0) {
 		errno = EINVAL;
@@ -58,7 +73,26 @@ vcache_new(size_t nslots, size_t maxbytes)
 	}
 	c->nslots = nslots;
 	c->maxbytes = maxbytes;
+	while (got < sizeof(c->secret)) {
+		n = getrandom(c->secret + got, sizeof(c->secret) - got, 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		got += (size_t)n;
+	}
+	mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_GMAC, NULL);
+	c->mac = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac);		/* the context holds its own */
+	memset(&lim, 0, sizeof(lim));
+	if (c->mac == NULL || vcache_key(c, k, NULL, 0, &lim, 0) == -1) {
+		errno = EIO;
+		goto fail;
+	}
 	return c;
+fail:
+	vcache_free(c);
+	return NULL;
 }
 
 /* vcache_free - the cache and its entries */
@@ -72,49 +106,55 @@ vcache_free(struct vcache *c)
 	for (i = 0; i < c->nslots; i++)
 		free(c->slot[i]);
 	free(c->slot);
+	EVP_MAC_CTX_free(c->mac);
+	explicit_bzero(c->secret, sizeof(c->secret));
 	free(c);
 }
 
-/* vc_put_u64 - a number into the key, in a fixed byte order */
+/* vc_put_u64 - a number at b, in a fixed byte order */
 static void
-vc_put_u64(EVP_MD_CTX *x, uint64_t n)
+vc_put_u64(uint8_t *b, uint64_t n)
 {
-	uint8_t	 b[8];
 	int	 i;
 
 	for (i = 0; i < 8; i++)
 		b[i] = (uint8_t)(n >> (8 * i));
-	EVP_DigestUpdate(x, b, sizeof(b));
 }
 
-/* vcache_key - SHA-256 of the limits, the flags and the bytes */
+/*
+ * vcache_key - GMAC under c's secret of the limits, the flags, the
+ * length and the bytes.  The nonce is the same for every key: a tag
+ * never leaves the worker, so nothing can be learnt of the secret.
+ */
 int
-vcache_key(uint8_t key[VCACHE_KEYLEN], const uint8_t *buf, size_t len,
-    const struct scan_limits *lim, unsigned flags)
+vcache_key(struct vcache *c, uint8_t key[VCACHE_KEYLEN], const uint8_t *buf,
+    size_t len, const struct scan_limits *lim, unsigned flags)
 {
-	EVP_MD_CTX	*x;
-	unsigned	 n = 0;
-	int		 ok;
+	static const uint8_t	 nonce[12];
+	OSSL_PARAM		 par[3];
+	uint8_t			 pre[9 * 8];
+	size_t			 n = 0;
+	int			 ok;
 
-	if ((x = EVP_MD_CTX_new()) == NULL) {
-		errno = EIO;
-		return -1;
-	}
-	ok = EVP_DigestInit_ex(x, EVP_sha256(), NULL) == 1;
-	if (ok) {
-		vc_put_u64(x, lim->max_depth);
-		vc_put_u64(x, lim->max_scansize);
-		vc_put_u64(x, lim->max_files);
-		vc_put_u64(x, lim->max_filesize);
-		vc_put_u64(x, lim->max_ratio);
-		vc_put_u64(x, lim->max_time);
-		vc_put_u64(x, (uint64_t)lim->heuristics);
-		vc_put_u64(x, flags);
-		vc_put_u64(x, len);
-		ok = len == 0 || EVP_DigestUpdate(x, buf, len) == 1;
-	}
-	ok = ok && EVP_DigestFinal_ex(x, key, &n) == 1 && n == VCACHE_KEYLEN;
-	EVP_MD_CTX_free(x);
+	par[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
+	    (char *)"AES-128-GCM", 0);
+	par[1] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_IV,
+	    (void *)nonce, sizeof(nonce));
+	par[2] = OSSL_PARAM_construct_end();
+	vc_put_u64(pre, lim->max_depth);
+	vc_put_u64(pre + 8, lim->max_scansize);
+	vc_put_u64(pre + 16, lim->max_files);
+	vc_put_u64(pre + 24, lim->max_filesize);
+	vc_put_u64(pre + 32, lim->max_ratio);
+	vc_put_u64(pre + 40, lim->max_time);
+	vc_put_u64(pre + 48, (uint64_t)lim->heuristics);
+	vc_put_u64(pre + 56, flags);
+	vc_put_u64(pre + 64, len);
+	ok = EVP_MAC_init(c->mac, c->secret, sizeof(c->secret), par) == 1 &&
+	    EVP_MAC_update(c->mac, pre, sizeof(pre)) == 1 &&
+	    (len == 0 || EVP_MAC_update(c->mac, buf, len) == 1) &&
+	    EVP_MAC_final(c->mac, key, &n, VCACHE_KEYLEN) == 1 &&
+	    n == VCACHE_KEYLEN;
 	if (!ok) {
 		errno = EIO;
 		return -1;

@@ -211,7 +211,7 @@ wk_job(struct wk *w, struct msg *m)
 	if (w->wo->backstop != 0)
 		alarm(w->wo->backstop);
 	/* a clean answer for the same bytes, limits and flags is known */
-	cached = w->vc != NULL && vcache_key(key, buf, len, &lim,
+	cached = w->vc != NULL && vcache_key(w->vc, key, buf, len, &lim,
 	    job.flags) == 0;
 	if (!cached || (r = vcache_get(w->vc, key, job.name, &w->v)) != 1) {
 		r = pipeline_run(w->pl, buf, len, job.name, &lim, job.flags,

@@ -236,6 +236,8 @@ ref_stuff(const uint8_t *in, size_t len, struct buf *out)
  * sizes of the pieces, the last one taking what is left); each piece in
  * a buffer of its own size, each output buffer exactly len + 2
  */
+static uint64_t	 last_dropped;	/* unstuff_pieces()' d.dropped */
+
 static size_t
 unstuff_pieces(const uint8_t *in, size_t len, const size_t *cuts,
     size_t ncuts, struct buf *out, int *done)
@@ -264,6 +266,7 @@ unstuff_pieces(const uint8_t *in, size_t len, const size_t *cuts,
 		free(o);
 		off += used;
 	}
+	last_dropped = d.dropped;
 	return off;
 }
 
@@ -285,6 +288,15 @@ check_unstuff(const uint8_t *in, size_t len, const size_t *cuts,
 	assert_int_equal(got.len, want.len);
 	if (want.len > 0)
 		assert_memory_equal(got.data, want.data, want.len);
+	/* a dropped dot is one byte less; so is each of the final line's */
+	if (done)
+		assert_int_equal(last_dropped, used - got.len -
+		    (in[used - 2] == '\r' ? 3 : 2));
+	/* none dropped: no line of the message begins with a dot */
+	if (last_dropped == 0 && got.len > 0) {
+		assert_true(got.data[0] != '.');
+		assert_null(memmem(got.data, got.len, "\n.", 2));
+	}
 	assert_false(got.failed || want.failed);
 	buf_clear(&got);
 	buf_clear(&want);
@@ -571,6 +583,92 @@ test_stuff_random(void **state)
 	}
 }
 
+/*
+ * test_stuff_plain - segments without an LF that a dot follows (but that
+ * may begin with a dot, and follow one that ends with an LF), each
+ * stuffed with st.plain set, in random pieces and capacities: the same
+ * wire as the reference
+ */
+static void
+test_stuff_plain(void **state)
+{
+	struct smtp_stuff	 st;
+	struct buf		 got, want;
+	uint8_t			 in[3000], o[64];
+	size_t			 len, i, j, seg, off, end, used, olen;
+	char			 fin[8];
+
+	(void)state;
+	rnd_state = 0x5eed0006;
+	buf_init(&got);
+	buf_init(&want);
+	for (i = 0; i < 3000; i++) {
+		len = rnd() % (i < 1500 ? 60 : sizeof(in));
+		gen_biased(in, len);
+		/* segment borders: a dot after an LF only at one */
+		seg = 1 + rnd() % 40;
+		for (j = 1; j < len; j++)
+			if (in[j - 1] == '\n' && in[j] == '.' && j % seg != 0)
+				in[j] = 'x';
+		got.len = want.len = 0;
+		ref_stuff(in, len, &want);
+		smtp_stuff_init(&st);
+		for (off = 0; off < len; off = end) {
+			end = (off / seg + 1) * seg;
+			if (end > len)
+				end = len;
+			while (off < end) {
+				st.plain = 1;
+				used = smtp_stuff(&st, in + off, end - off, o,
+				    1 + rnd() % sizeof(o), &olen);
+				assert_true(used > 0 || olen > 0);
+				buf_add(&got, o, olen);
+				off += used;
+			}
+		}
+		olen = smtp_stuff_end(&st, fin);
+		buf_add(&got, fin, olen);
+		assert_int_equal(got.len, want.len);
+		assert_memory_equal(got.data, want.data, want.len);
+	}
+	assert_false(got.failed || want.failed);
+	buf_clear(&got);
+	buf_clear(&want);
+}
+
+/* test_dot_dropped - the count of transparency dots */
+static void
+test_dot_dropped(void **state)
+{
+	static const struct {
+		const char	*in;
+		uint64_t	 dropped;
+	} c[] = {
+		{ "a.b\r\n.\r\n", 0 },
+		{ "..a\r\n.\r\n", 1 },
+		{ "a\r\n..\r\n...\r\n.\r\n", 2 },
+		{ "a\n.b\n.\n", 1 },		/* bare LFs */
+		{ "a\r\n.\rb\r\n.\r\n", 1 },	/* ".\r" then no LF */
+		{ "\r\n.\r\n..\r\n", 0 },	/* after the end: not read */
+	};
+	struct smtp_dot	 d;
+	uint8_t		 o[64];
+	size_t		 i, olen;
+	int		 done;
+
+	(void)state;
+	for (i = 0; i < nitems(c); i++) {
+		smtp_dot_init(&d);
+		smtp_dot_feed(&d, (const uint8_t *)c[i].in, strlen(c[i].in),
+		    o, &olen, &done);
+		assert_true(done);
+		assert_int_equal(d.dropped, c[i].dropped);
+	}
+	/* smtp_dot_init() starts the count again */
+	smtp_dot_init(&d);
+	assert_int_equal(d.dropped, 0);
+}
+
 /* test_stuff_cap - no room: nothing consumed, nothing written */
 static void
 test_stuff_cap(void **state)
@@ -687,7 +785,8 @@ spool_writes(struct smtp_spool *sp, const uint8_t *pat, size_t total,
 static void
 test_spool_memory(void **state)
 {
-	static const size_t	 memmax[] = { 1, 100, 3000, 65536 };
+	static const size_t	 memmax[] = { 1, 100, 3000, 65536, 65537,
+	    300001, 1048576 };
 	struct smtp_spool	 sp;
 	uint8_t			*pat;
 	size_t			 i, chunk;
@@ -706,6 +805,9 @@ test_spool_memory(void **state)
 			assert_memory_equal(sp.data, pat, sp.len);
 			/* the memory part never grows past memmax */
 			assert_true(sp.mem.cap <= memmax[i]);
+			/* past 64 KiB it is memmax at once: one realloc */
+			assert_true(sp.mem.cap <= 65536 ||
+			    sp.mem.cap == memmax[i]);
 			assert_int_equal(sp.over, 0);
 			smtp_spool_free(&sp);
 			free(pat);
@@ -1043,6 +1145,8 @@ main(void)
 		{ "dot: one dotted line at every offset", test_dot_positions },
 		{ "stuff: 4000 biased inputs, random pieces and room",
 		    test_stuff_random },
+		{ "stuff: plain segments, no search", test_stuff_plain },
+		{ "unstuff: transparency dots counted", test_dot_dropped },
 		{ "stuff: no room, room for the dot alone", test_stuff_cap },
 		{ "round trip: stuff, end, unstuff", test_roundtrip },
 		{ "spool: memory up to memmax", test_spool_memory },

@@ -1,7 +1,8 @@
 /*
  * test_vcache.c - unit tests for workers/vcache.[ch]
  *
- * vcache.h promises: a key that changes with any byte, limit or flag; a
+ * vcache.h promises: a key that changes with any byte, the length, a
+ * limit, a flag or the cache (each has its own secret); a
  * clean tree back exactly, under the new input's name; nothing kept that
  * is infected, not scanned, too large, or beyond the byte budget; a slot
  * taken over by a newer key; the hit and miss counts.
@@ -20,12 +21,12 @@
 static const struct scan_limits lim0 = { 16, 400 << 20, 10000, 100 << 20,
     1000, 120000, 0 };
 
-/* key - the key of a string under limits lim and flags */
+/* key - the key of a string in cache c under limits lim and flags */
 static void
-key(uint8_t k[VCACHE_KEYLEN], const char *s, const struct scan_limits *lim,
-    unsigned flags)
+key(struct vcache *c, uint8_t k[VCACHE_KEYLEN], const char *s,
+    const struct scan_limits *lim, unsigned flags)
 {
-	assert_int_equal(vcache_key(k, (const uint8_t *)s, strlen(s), lim,
+	assert_int_equal(vcache_key(c, k, (const uint8_t *)s, strlen(s), lim,
 	    flags), 0);
 }
 
@@ -48,26 +49,47 @@ static void
 test_key(void **state)
 {
 	struct scan_limits	 lim = lim0;
+	struct vcache		*c, *d;
 	uint8_t			 a[VCACHE_KEYLEN], b[VCACHE_KEYLEN];
+	uint8_t			 big[100000];
 
 	(void)state;
-	key(a, "hello", &lim, 0);
-	key(b, "hello", &lim, 0);
+	assert_non_null(c = vcache_new(64, 1 << 20));
+	assert_non_null(d = vcache_new(64, 1 << 20));
+	key(c, a, "hello", &lim, 0);
+	key(c, b, "hello", &lim, 0);
 	assert_memory_equal(a, b, VCACHE_KEYLEN);
-	key(b, "hellp", &lim, 0);
+	key(c, b, "hellp", &lim, 0);
 	assert_memory_not_equal(a, b, VCACHE_KEYLEN);
-	key(b, "hello", &lim, 1);
+	key(c, b, "hello", &lim, 1);
 	assert_memory_not_equal(a, b, VCACHE_KEYLEN);
 	lim.max_filesize++;
-	key(b, "hello", &lim, 0);
+	key(c, b, "hello", &lim, 0);
 	assert_memory_not_equal(a, b, VCACHE_KEYLEN);
 	lim = lim0;
 	lim.heuristics = 1;
-	key(b, "hello", &lim, 0);
+	key(c, b, "hello", &lim, 0);
 	assert_memory_not_equal(a, b, VCACHE_KEYLEN);
 	/* the empty input has a key too */
-	assert_int_equal(vcache_key(b, NULL, 0, &lim0, 0), 0);
+	assert_int_equal(vcache_key(c, b, NULL, 0, &lim0, 0), 0);
 	assert_memory_not_equal(a, b, VCACHE_KEYLEN);
+	/* another cache, another secret: another key for the same input */
+	key(d, b, "hello", &lim0, 0);
+	assert_memory_not_equal(a, b, VCACHE_KEYLEN);
+	key(d, a, "hello", &lim0, 0);
+	assert_memory_equal(a, b, VCACHE_KEYLEN);
+	/* a long input: its last byte counts, and so does its length */
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(vcache_key(c, a, big, sizeof(big), &lim0, 0), 0);
+	big[sizeof(big) - 1] = 'y';
+	assert_int_equal(vcache_key(c, b, big, sizeof(big), &lim0, 0), 0);
+	assert_memory_not_equal(a, b, VCACHE_KEYLEN);
+	big[sizeof(big) - 1] = 0;
+	assert_int_equal(vcache_key(c, a, big, sizeof(big), &lim0, 0), 0);
+	assert_int_equal(vcache_key(c, b, big, sizeof(big) - 1, &lim0, 0), 0);
+	assert_memory_not_equal(a, b, VCACHE_KEYLEN);
+	vcache_free(c);
+	vcache_free(d);
 }
 
 /* test_roundtrip - a clean tree back under another name */
@@ -83,7 +105,7 @@ test_roundtrip(void **state)
 	verdict_init(&v);
 	verdict_init(&got);
 	assert_non_null(c = vcache_new(64, 1 << 20));
-	key(k, "zip bytes", &lim0, 0);
+	key(c, k, "zip bytes", &lim0, 0);
 	assert_int_equal(vcache_get(c, k, "x", &got), 0);
 	tree(&v, "fd[12]");
 	vcache_put(c, k, &v);
@@ -121,7 +143,7 @@ test_not_kept(void **state)
 	verdict_init(&v);
 	verdict_init(&got);
 	assert_non_null(c = vcache_new(64, 1 << 20));
-	key(k, "a", &lim0, 0);
+	key(c, k, "a", &lim0, 0);
 	tree(&v, "in");
 	assert_int_equal(verdict_infected(&v, 2, "Eicar-Test-Signature"), 0);
 	vcache_put(c, k, &v);
@@ -163,8 +185,8 @@ test_slot(void **state)
 	verdict_init(&got);
 	/* room for one tree only: replacing must give its bytes back */
 	assert_non_null(c = vcache_new(1, 400));
-	key(k1, "one", &lim0, 0);
-	key(k2, "two", &lim0, 0);
+	key(c, k1, "one", &lim0, 0);
+	key(c, k2, "two", &lim0, 0);
 	tree(&v, "in");
 	for (i = 0; i < 100; i++) {
 		vcache_put(c, i % 2 ? k2 : k1, &v);
