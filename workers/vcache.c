@@ -8,12 +8,11 @@
 #include <sys/random.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 
 #include "workers/vcache.h"
 
@@ -33,7 +32,8 @@ struct vc_entry {
 };
 
 struct vcache {
-	EVP_MAC_CTX	*mac;		/* GMAC, AES-128 */
+	EVP_CIPHER	*aes;		/* AES-128-GCM, for GMAC */
+	EVP_CIPHER_CTX	*mac;
 	uint8_t		 secret[16];	/* its key, this cache's own */
 	struct vc_entry	**slot;
 	size_t		 nslots;
@@ -56,7 +56,6 @@ vcache_new(size_t nslots, size_t maxbytes)
 {
 	struct scan_limits	 lim;
 	struct vcache		*c;
-	EVP_MAC			*mac;
 	uint8_t			 k[VCACHE_KEYLEN];
 	size_t			 got = 0;
 	ssize_t			 n;
@@ -81,11 +80,12 @@ vcache_new(size_t nslots, size_t maxbytes)
 			goto fail;
 		got += (size_t)n;
 	}
-	mac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_GMAC, NULL);
-	c->mac = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
-	EVP_MAC_free(mac);		/* the context holds its own */
+	/* fetched once: a fetch per key cost more than the GMAC of 10 KB */
+	c->aes = EVP_CIPHER_fetch(NULL, "AES-128-GCM", NULL);
+	c->mac = EVP_CIPHER_CTX_new();
 	memset(&lim, 0, sizeof(lim));
-	if (c->mac == NULL || vcache_key(c, k, NULL, 0, &lim, 0) == -1) {
+	if (c->aes == NULL || c->mac == NULL ||
+	    vcache_key(c, k, NULL, 0, &lim, 0) == -1) {
 		errno = EIO;
 		goto fail;
 	}
@@ -106,7 +106,8 @@ vcache_free(struct vcache *c)
 	for (i = 0; i < c->nslots; i++)
 		free(c->slot[i]);
 	free(c->slot);
-	EVP_MAC_CTX_free(c->mac);
+	EVP_CIPHER_CTX_free(c->mac);
+	EVP_CIPHER_free(c->aes);
 	explicit_bzero(c->secret, sizeof(c->secret));
 	free(c);
 }
@@ -123,7 +124,8 @@ vc_put_u64(uint8_t *b, uint64_t n)
 
 /*
  * vcache_key - GMAC under c's secret of the limits, the flags, the
- * length and the bytes.  The nonce is the same for every key: a tag
+ * length and the bytes: AES-128-GCM's tag over them as additional data,
+ * with nothing to encrypt.  The nonce is the same for every key: a tag
  * never leaves the worker, so nothing can be learnt of the secret.
  */
 int
@@ -131,16 +133,10 @@ vcache_key(struct vcache *c, uint8_t key[VCACHE_KEYLEN], const uint8_t *buf,
     size_t len, const struct scan_limits *lim, unsigned flags)
 {
 	static const uint8_t	 nonce[12];
-	OSSL_PARAM		 par[3];
 	uint8_t			 pre[9 * 8];
-	size_t			 n = 0;
-	int			 ok;
+	size_t			 off, n;
+	int			 ok, outl;
 
-	par[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_CIPHER,
-	    (char *)"AES-128-GCM", 0);
-	par[1] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_IV,
-	    (void *)nonce, sizeof(nonce));
-	par[2] = OSSL_PARAM_construct_end();
 	vc_put_u64(pre, lim->max_depth);
 	vc_put_u64(pre + 8, lim->max_scansize);
 	vc_put_u64(pre + 16, lim->max_files);
@@ -150,11 +146,17 @@ vcache_key(struct vcache *c, uint8_t key[VCACHE_KEYLEN], const uint8_t *buf,
 	vc_put_u64(pre + 48, (uint64_t)lim->heuristics);
 	vc_put_u64(pre + 56, flags);
 	vc_put_u64(pre + 64, len);
-	ok = EVP_MAC_init(c->mac, c->secret, sizeof(c->secret), par) == 1 &&
-	    EVP_MAC_update(c->mac, pre, sizeof(pre)) == 1 &&
-	    (len == 0 || EVP_MAC_update(c->mac, buf, len) == 1) &&
-	    EVP_MAC_final(c->mac, key, &n, VCACHE_KEYLEN) == 1 &&
-	    n == VCACHE_KEYLEN;
+	ok = EVP_EncryptInit_ex2(c->mac, c->aes, c->secret, nonce, NULL) == 1 &&
+	    EVP_EncryptUpdate(c->mac, NULL, &outl, pre, sizeof(pre)) == 1;
+	/* an int counts the bytes of one update */
+	for (off = 0; ok && off < len; off += n) {
+		n = len - off < INT_MAX / 2 ? len - off : INT_MAX / 2;
+		ok = EVP_EncryptUpdate(c->mac, NULL, &outl, buf + off,
+		    (int)n) == 1;
+	}
+	ok = ok && EVP_EncryptFinal_ex(c->mac, NULL, &outl) == 1 &&
+	    EVP_CIPHER_CTX_ctrl(c->mac, EVP_CTRL_AEAD_GET_TAG, VCACHE_KEYLEN,
+	    key) == 1;
 	if (!ok) {
 		errno = EIO;
 		return -1;
