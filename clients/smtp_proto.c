@@ -349,6 +349,13 @@ smtp_dot_init(struct smtp_dot *d)
 	d->dropped = 0;
 }
 
+/* smtp_dot_lag - bytes written ahead of those read: a CR held back */
+size_t
+smtp_dot_lag(const struct smtp_dot *d)
+{
+	return d->state == D_DOTCR ? 1 : 0;
+}
+
 /* smtp_dot_feed - unstuff a piece of DATA; *done at the final dot */
 size_t
 smtp_dot_feed(struct smtp_dot *d, const uint8_t *in, size_t len,
@@ -368,7 +375,9 @@ smtp_dot_feed(struct smtp_dot *d, const uint8_t *in, size_t len,
 			 */
 			nl = dot_line(in + i, len - i);
 			n = nl != NULL ? (size_t)(nl - (in + i)) + 1 : len - i;
-			memcpy(out + o, in + i, n);
+			/* in place, nothing moves until a dot was dropped */
+			if (out + o != in + i)
+				memmove(out + o, in + i, n);
 			o += n;
 			i += n;
 			if (in[i - 1] == '\n')

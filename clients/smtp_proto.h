@@ -15,6 +15,7 @@
  *	int	 smtp_ehlo_filter(const struct smtp_reply *r, struct buf *out,
  *		    unsigned *offered);
  *	void	 smtp_dot_init(struct smtp_dot *d);
+ *	size_t	 smtp_dot_lag(const struct smtp_dot *d);
  *	size_t	 smtp_dot_feed(struct smtp_dot *d, const uint8_t *in,
  *		    size_t len, uint8_t *out, size_t *outlen, int *done);
  *	void	 smtp_stuff_init(struct smtp_stuff *st);
@@ -55,7 +56,13 @@
  *	DATA.  smtp_dot_feed() removes the transparency dots of the data of
  *	a DATA command (RFC 5321 4.5.2) as it arrives, in pieces of any
  *	size: it reads in[0, len) and writes the message bytes to out, which
- *	must have room for len + 2 bytes, their count in *outlen.  A line
+ *	must have room for len + 2 bytes, their count in *outlen.  out may
+ *	be in itself, or overlap it, when out + smtp_dot_lag(d) <= in:
+ *	smtp_dot_lag() is 1 when a line's dot and CR came at the end of the
+ *	last piece (the CR is written with the next byte, unless that ends
+ *	the data), else 0, and no more than that is ever written ahead of
+ *	what was read; a caller that reads the data into out +
+ *	smtp_dot_lag(d) unstuffs it without a copy.  A line
  *	begins at the start and after each LF; the data ends with a line
  *	that is a single dot, ended by CRLF or by a bare LF.  When that
  *	line has been read, *done is 1 and the return value counts the
@@ -162,6 +169,7 @@ int	 smtp_reply_feed(struct smtp_reply *, const char *, size_t);
 int	 smtp_ehlo_filter(const struct smtp_reply *, struct buf *,
 	    unsigned *);
 void	 smtp_dot_init(struct smtp_dot *);
+size_t	 smtp_dot_lag(const struct smtp_dot *);
 size_t	 smtp_dot_feed(struct smtp_dot *, const uint8_t *, size_t,
 	    uint8_t *, size_t *, int *);
 void	 smtp_stuff_init(struct smtp_stuff *);

@@ -78,6 +78,7 @@
 #define SMTPD_TICK	1000		/* ms between timeout checks */
 #define CIN_MAX		(64 * 1024)	/* client bytes held unread */
 #define READ_CHUNK	(64 * 1024)
+#define DATA_INPLACE	(64 * 1024)	/* data_read() past this */
 #define PEND_MAX	256		/* commands awaiting a reply */
 #define SOUT_LOW	(64 * 1024)	/* refill the body below this */
 #define BODY_CHUNK	(128 * 1024)
@@ -250,6 +251,7 @@ static int	 policy_same(const struct conf_view *,
 static int	 split_refuse(struct sess *, const char *);
 static void	 data_begin(struct sess *);
 static void	 data_input(struct sess *);
+static int	 data_read(struct sess *);
 static void	 data_end(struct sess *);
 static void	 scan_done(struct smtp_job *);
 static void	 body_pieces(struct sess *, const struct mail_out *);
@@ -1093,6 +1095,10 @@ cli_read(struct sess *s)
 {
 	ssize_t	 n;
 
+	if (s->state == S_DATA && s->cin.len == 0 &&
+	    s->spool.size >= DATA_INPLACE && data_read(s) == 0)
+		return;
+
 	/* small buffers for commands: thousands of sessions wait in them */
 	if (buf_reserve(&s->cin, s->state == S_DATA ? READ_CHUNK : 4096) ==
 	    -1) {
@@ -1765,6 +1771,56 @@ data_begin(struct sess *s)
 	s->mres[0] = s->mact[0] = s->mreason[0] = '\0';
 	cli_printf(s, "354 End data with <CR><LF>.<CR><LF>\r\n");
 	s->state = S_DATA;
+}
+
+/*
+ * data_read - a large message's data read straight into the spool's room
+ * and unstuffed there (smtp_proto.h: smtp_dot_lag()), which saves
+ * copying every byte through cin once (5% of vigil-smtpd's time on 1 MB
+ * messages); what follows the final dot (pipelined commands) goes to
+ * cin.  Only past DATA_INPLACE bytes, where the spool's memory part
+ * has its full size already (smtp_spool.c) and asking for a whole
+ * READ_CHUNK of room grows it no more.  0, or -1 when the spool has no
+ * room (it failed: cin takes the data, data_input() drops it).
+ */
+static int
+data_read(struct sess *s)
+{
+	uint8_t	*dst;
+	size_t	 lag = smtp_dot_lag(&s->dot), used, olen;
+	ssize_t	 n;
+	int	 done;
+
+	if ((dst = smtp_spool_space(&s->spool, lag + READ_CHUNK + 2)) ==
+	    NULL)
+		return -1;
+	while ((n = recv(s->cfd, dst + lag, READ_CHUNK, 0)) == -1 &&
+	    errno == EINTR)
+		;
+	if (n <= 0) {
+		(void)smtp_spool_commit(&s->spool, 0);
+		if (n == 0)
+			cli_gone(s, "connection closed");
+		else if (errno != EAGAIN)
+			cli_gone(s, strerror(errno));
+		return 0;
+	}
+	s->clast = now_ms();
+	used = smtp_dot_feed(&s->dot, dst + lag, (size_t)n, dst, &olen,
+	    &done);
+	/* before the commit, which may write the room out */
+	if (used < (size_t)n) {
+		if (buf_reserve(&s->cin, (size_t)n - used) == -1) {
+			(void)smtp_spool_commit(&s->spool, 0);
+			cli_gone(s, "out of memory");
+			return 0;
+		}
+		buf_add(&s->cin, dst + lag + used, (size_t)n - used);
+	}
+	(void)smtp_spool_commit(&s->spool, olen);
+	if (done)
+		data_end(s);
+	return 0;
 }
 
 /* data_input - the body, unstuffed into the spool, until the dot */

@@ -222,7 +222,7 @@ fz_pieces(const uint8_t *p, size_t len, size_t n)
 	struct smtp_dot		 d;
 	struct smtp_stuff	 st;
 	struct buf		 a, b;
-	uint8_t			*w, tmp[64];
+	uint8_t			*w, tmp[64 + 2];
 	size_t			 ua, ub, uw, olen, off, used, wl;
 	int			 da, db, dw;
 
@@ -240,8 +240,46 @@ fz_pieces(const uint8_t *p, size_t len, size_t n)
 	FZ_CHECK(uw == ua && dw == da && olen <= len + 2);
 	FZ_CHECK(a.failed || (olen == a.len &&
 	    (olen == 0 || memcmp(w, a.data, olen) == 0)));
-	/* stuffed: whole into 2 * len bytes (the most it can grow) */
+	/* none dropped: no line of the message begins with a dot */
+	FZ_CHECK(d.dropped > 0 || olen == 0 || (w[0] != '.' &&
+	    memmem(w, olen, "\n.", 2) == NULL));
+	/* in place, pieces of n read after the lag (vigil-smtpd) */
+	smtp_dot_init(&d);
+	b.len = 0;
+	dw = 0;
+	for (off = 0; off < len && !dw; off += used) {
+		wl = len - off < n ? len - off : n;
+		uw = smtp_dot_lag(&d);
+		FZ_CHECK(uw <= 1);
+		memcpy(tmp + uw, p + off, wl);
+		used = smtp_dot_feed(&d, tmp + uw, wl, tmp, &olen, &dw);
+		FZ_CHECK(olen <= uw + used);
+		buf_add(&b, tmp, olen);
+	}
+	FZ_CHECK(dw == da && (a.failed || b.failed || (a.len == b.len &&
+	    (a.len == 0 || memcmp(a.data, b.data, a.len) == 0))));
+	/* input without an LF that a dot follows: plain stuffs the same */
+	if (len > 0 && memmem(p, len, "\n.", 2) == NULL) {
+		a.len = b.len = 0;
+		smtp_stuff_init(&st);
+		for (off = 0; off < len; off += used) {
+			used = smtp_stuff(&st, p + off, len - off, tmp, n,
+			    &olen);
+			buf_add(&a, tmp, olen);
+		}
+		smtp_stuff_init(&st);
+		for (off = 0; off < len; off += used) {
+			st.plain = 1;
+			used = smtp_stuff(&st, p + off, len - off, tmp, n,
+			    &olen);
+			FZ_CHECK(used > 0 || olen > 0);
+			buf_add(&b, tmp, olen);
+		}
+		FZ_CHECK(a.failed || b.failed || (a.len == b.len &&
+		    (a.len == 0 || memcmp(a.data, b.data, a.len) == 0)));
+	}
 	a.len = 0;
+	/* stuffed: whole into 2 * len bytes (the most it can grow) */
 	smtp_stuff_init(&st);
 	wl = 0;
 	for (off = 0; off < len; off += used) {

@@ -636,6 +636,57 @@ test_stuff_plain(void **state)
 	buf_clear(&want);
 }
 
+/*
+ * test_dot_inplace - pieces read into out + smtp_dot_lag() and unstuffed
+ * there, as vigil-smtpd's data_read() does: the reference's message
+ */
+static void
+test_dot_inplace(void **state)
+{
+	struct smtp_dot	 d;
+	struct buf	 got, want;
+	uint8_t		 in[2000], room[2000 + 3];
+	size_t		 len, i, off, k, lag, used, olen, wused;
+	int		 done, wdone;
+
+	(void)state;
+	rnd_state = 0x5eed0007;
+	buf_init(&got);
+	buf_init(&want);
+	for (i = 0; i < 6000; i++) {
+		len = rnd() % (i < 3000 ? 50 : sizeof(in));
+		gen_biased(in, len);
+		/* a line's dot and CR at a piece's end, then not an LF */
+		if (i % 7 == 0 && len > 8)
+			memcpy(in + len / 2 - 3, "\n.\rx", 4);
+		got.len = want.len = 0;
+		ref_unstuff(in, len, &want, &wused, &wdone);
+		smtp_dot_init(&d);
+		done = 0;
+		for (off = 0; off < len && !done; off += used) {
+			k = 1 + rnd() % (i % 2 ? 4 : len);
+			if (i % 7 == 0 && off < len / 2)
+				k = len / 2 - off;	/* cut after ".\r" */
+			if (k > len - off)
+				k = len - off;
+			lag = smtp_dot_lag(&d);
+			memset(room, 0xa5, sizeof(room));
+			memcpy(room + lag, in + off, k);
+			used = smtp_dot_feed(&d, room + lag, k, room, &olen,
+			    &done);
+			assert_true(olen <= lag + used);
+			buf_add(&got, room, olen);
+		}
+		assert_int_equal(done, wdone);
+		assert_int_equal(got.len, want.len);
+		if (want.len > 0)
+			assert_memory_equal(got.data, want.data, want.len);
+	}
+	assert_false(got.failed || want.failed);
+	buf_clear(&got);
+	buf_clear(&want);
+}
+
 /* test_dot_dropped - the count of transparency dots */
 static void
 test_dot_dropped(void **state)
@@ -1147,6 +1198,7 @@ main(void)
 		    test_stuff_random },
 		{ "stuff: plain segments, no search", test_stuff_plain },
 		{ "unstuff: transparency dots counted", test_dot_dropped },
+		{ "unstuff: in place, read after the lag", test_dot_inplace },
 		{ "stuff: no room, room for the dot alone", test_stuff_cap },
 		{ "round trip: stuff, end, unstuff", test_roundtrip },
 		{ "spool: memory up to memmax", test_spool_memory },
