@@ -118,7 +118,7 @@ static const struct conf_schema	 schema[CONF_NKEYS] = {
 	[CONF_K_SCAN_CACHE] = { "scan_cache", CONF_BOOL, "yes",
 	    CONF_M_DAEMON, 0, 0, NULL, NULL,
 	    "workers answer an input they found clean before from memory "
-	    "(SHA-256 of bytes, limits, options)", 4 },
+	    "(a keyed GMAC of bytes, limits, options)", 4 },
 
 	/* [scan] and [cli] (issue 5) */
 	[CONF_K_DB] = { "db", CONF_PATH, "", CONF_M_SCAN, 0, 0, NULL, NULL,

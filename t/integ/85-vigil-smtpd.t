@@ -11,7 +11,9 @@
 # passed on, max_message_size, the next hop refusing (4xx and 5xx) at
 # MAIL, RCPT, DATA and the final dot, dropping the connection at MAIL,
 # RCPT, DATA and after the data, staying silent at RCPT and after the
-# dot, client timeout, max_connections after SIGHUP, 200 messages from 20
+# dot, client timeout, max_connections after SIGHUP, 240 messages (EICAR
+# and clean of 1 to 200 KB) from 20 sessions at once each scanned as
+# itself, 200 messages from 20
 # concurrent smtp-source sessions all delivered over one kept connection
 # to vigild, 40 scans in flight on two, a vigild that does not answer
 # within daemon_timeout, the next hop down at connect, vigild stopped and
@@ -23,7 +25,7 @@ PY=/usr/bin/python3
 command -v swaks >/dev/null || skip_all "swaks is not installed"
 [ -x /usr/sbin/smtp-sink ] && [ -x /usr/sbin/smtp-source ] ||
     skip_all "postfix (smtp-sink, smtp-source) is not installed"
-plan 96
+plan 102
 
 cd "$TMP"
 chmod 755 "$TMP"
@@ -558,6 +560,86 @@ out=$(sw --quit-after CONNECT)
 like "... the second gets 421 4.3.2" "$out" "<\*\* 421 4\.3\.2 Too many connections"
 exec 4>&-
 sed -i 's/^max_connections = 1/max_connections = 50/' vigil.cfg
+
+# --- many sessions at once, infected and clean of many sizes ------------------------
+# vigil-smtpd keeps the memory files of answered scans and writes later
+# messages over them: 20 sessions of 12 messages each, every third EICAR,
+# the others of 1 KB to 200 KB (kept files shrink and grow, those over
+# 128 KB are not kept), each with lines of its own id.  Every EICAR gets
+# 554, every clean one 250, and the next hop holds exactly the clean ones,
+# each with only its own lines: no message scanned as another
+cat > mix.py <<'PYEOF'
+import asyncio, sys
+
+port, nsess, nmsg = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+eicar = open(sys.argv[4], "rb").read()
+sizes = [1000, 9000, 60000, 130000, 200000, 3000, 140000, 20000]
+
+async def reply(r):
+    while True:
+        l = await r.readline()
+        if not l:
+            raise ConnectionError("closed")
+        if l[3:4] != b"-":
+            return l[:3].decode()
+
+def message(s, m):
+    mid = "%d-%d" % (s, m)
+    if (s + m) % 3 == 0:
+        return mid, "eicar", eicar.replace(b"Subject: invoice",
+            b"Subject: mix " + mid.encode())
+    n = sizes[(s * 7 + m) % len(sizes)]
+    line = ("line %s " % mid).encode() + b"x" * 60 + b"\r\n"
+    return mid, "clean", (b"From: a@example.org\r\nSubject: mix " +
+        mid.encode() + b"\r\n\r\n" + line * (n // len(line) + 1))
+
+async def session(s, out):
+    r, w = await asyncio.open_connection("127.0.0.1", port)
+    await reply(r)
+    w.write(b"EHLO mix.test\r\n")
+    await reply(r)
+    for m in range(nmsg):
+        mid, kind, body = message(s, m)
+        codes = []
+        for c in (b"MAIL FROM:<a@example.org>", b"RCPT TO:<b@example.com>",
+                b"DATA"):
+            w.write(c + b"\r\n")
+            codes.append(await reply(r))
+        w.write(body + b".\r\n")
+        codes.append(await reply(r))
+        out.append("%s %s %s" % (mid, kind, " ".join(codes)))
+    w.write(b"QUIT\r\n")
+    await reply(r)
+    w.close()
+
+async def main():
+    out = []
+    await asyncio.gather(*(session(s, out) for s in range(nsess)))
+    print("\n".join(sorted(out)))
+
+asyncio.run(main())
+PYEOF
+reload				# max_connections = 50
+n0=$(nmsg)
+$PY mix.py "$PP" 20 12 eicar.eml > mix.out
+is "20 sessions at once, 240 messages: all answered" "$(wc -l < mix.out)" 240
+is "... every EICAR refused with 554" \
+    "$(grep -c ' eicar 250 250 354 554$' mix.out)" 80
+is "... every clean one accepted" \
+    "$(grep -c ' clean 250 250 354 250$' mix.out)" 160
+is "... the next hop holds the 160 clean ones" "$(( $(nmsg) - n0 ))" 160
+is "... exactly those" \
+    "$(ls sink/msg | sort | tail -n 160 | sed 's|^|sink/msg/|' |
+       xargs grep -h '^Subject: mix ' | tr -d '\r' | sed 's/^Subject: mix //' |
+       sort)" "$(awk '$2 == "clean" { print $1 }' mix.out | sort)"
+bad=0
+for f in $(ls sink/msg | sort | tail -n 160); do
+	id=$(grep -m1 '^Subject: mix ' "sink/msg/$f" | tr -d '\r' | sed 's/^Subject: mix //')
+	# every body line is this message's own
+	o=$(tr -d '\r' < "sink/msg/$f" | sed '1,/^$/d' | grep -cv "^line $id x*\$")
+	[ "$o" = 0 ] || bad=$((bad + 1))
+done
+is "... each holding only its own lines" "$bad" 0
 
 # --- smtp-sink behind, smtp-source in front: 200 messages, 20 sessions ------------------
 smtp-sink -u nobody -d "$TMP/dump/%H%M%S." 127.0.0.1:$PK 256 2> smtp-sink.log &
