@@ -4,11 +4,12 @@
 # stopped opener (SIGSTOP stands for a hung NFS mount) leaves PING and
 # INSTREAM answered at once; a killed one fails the requests it held, is
 # replaced, and path scans work again; one past its deadline
-# (VIGILD_OPENER_TIMEOUT) is killed the same way.
+# (VIGILD_OPENER_TIMEOUT) is killed the same way; openers that die before
+# their first answer are started again ever more slowly, not in a loop.
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 36
+plan 40
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -213,3 +214,28 @@ is "a new opener scans" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
     "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
 for i in $(seq 50); do [ -e /proc/$OP ] || break; sleep 0.1; done
 ok "the stopped one was killed and reaped" test ! -e /proc/$OP
+
+# --- openers that die before their first answer, again and again ---------------
+# (convention 16) one that answered before is replaced at once; one that
+# never answered waits 100 ms, then 200, 400, ... up to 30 s.  Each is
+# killed as it appears, for 2.5 s: a handful are started, not a loop,
+# PING is answered all along, and once they are left alone a path scan
+# works again
+( end=$(( $(ms) + 2500 )); n=0
+  while [ "$(ms)" -lt $end ]; do
+	for p in $(opener); do kill -KILL "$p" 2>/dev/null && n=$((n + 1)); done
+	sleep 0.005
+  done; echo $n > killed ) &
+KILLER=$!
+sleep 1
+is "openers killed as they start: PING is answered" "$(raw 'zPING\0')" "PONG|"
+wait $KILLER
+n=$(cat killed)
+# at 0 (it had answered), then 0, 100, 300, 700 and 1500 ms: the next at 3.1 s
+ok "... not restarted in a loop: $n openers in 2.5 s" test "$n" -ge 3 -a "$n" -le 7
+like "... the delay doubles, and is logged" \
+    "$(grep 'opener failure' vigild.log | head -n 2 | tr '\n' ' ')" \
+    "opener failure 2: next start in 200 ms.*opener failure 3: next start in 400 ms"
+NOP=$(newopener "")
+is "... left alone, the next one scans" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
+    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
