@@ -5,11 +5,13 @@
 # INSTREAM answered at once; a killed one fails the requests it held, is
 # replaced, and path scans work again; one past its deadline
 # (VIGILD_OPENER_TIMEOUT) is killed the same way; openers that die before
-# their first answer are started again ever more slowly, not in a loop.
+# their first answer are started again ever more slowly, not in a loop;
+# one that sends a broken answer (an LD_PRELOAD shim) is killed and
+# replaced.
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 40
+plan 46
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -239,3 +241,60 @@ like "... the delay doubles, and is logged" \
 NOP=$(newopener "")
 is "... left alone, the next one scans" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
     "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
+
+# --- an opener that sends a broken answer ----------------------------------------
+# An LD_PRELOAD shim (compiled here) breaks one answer of the opener: in
+# a process forked without exec (pid not the one it was loaded in: only
+# the opener), while the file "break" exists, sendmsg(2) sends 3 bytes of
+# junk instead and removes the file.  vigild kills that opener, the
+# request fails, the next opener scans.
+cat > shim.c <<'CEOF'
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static pid_t	 loaded;
+
+__attribute__((constructor)) static void
+shim_init(void)
+{
+	loaded = getpid();
+}
+
+ssize_t
+sendmsg(int s, const struct msghdr *mh, int flags)
+{
+	static ssize_t	(*real)(int, const struct msghdr *, int);
+	const char	*t = getenv("SHIM_BREAK");
+
+	if (real == NULL)
+		real = (ssize_t (*)(int, const struct msghdr *, int))
+		    dlsym(RTLD_NEXT, "sendmsg");
+	if (t != NULL && getpid() != loaded && unlink(t) == 0)
+		return send(s, "bad", 3, flags);
+	return real(s, mh, flags);
+}
+CEOF
+if cc -shared -fPIC -o shim.so shim.c -ldl 2> shim.err; then
+	kill $VPID; wait $VPID
+	start env LD_PRELOAD="$TMP/shim.so" SHIM_BREAK="$TMP/break" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+	OP=$(opener)
+	is "with the shim, the opener scans" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
+	    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
+	touch break
+	is "a broken answer: the SCAN fails" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
+	    "$TMP/files/eicar.com: File path check failure: opener failed. ERROR|"
+	ok "... the shim broke it" test ! -e break
+	like "... vigild says so and kills the opener" \
+	    "$(grep "opener pid $OP:" vigild.log | tail -n 1)" \
+	    "opener pid $OP: sent a broken answer, killed"
+	NOP=$(newopener "$OP")
+	is "... the next opener scans" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
+	    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
+	is "... and PING goes on" "$(raw 'zPING\0')" "PONG|"
+else
+	skip 6 "no C compiler for the shim: $(head -n 1 shim.err)"
+fi
