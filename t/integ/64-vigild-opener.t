@@ -6,12 +6,12 @@
 # replaced, and path scans work again; one past its deadline
 # (VIGILD_OPENER_TIMEOUT) is killed the same way; openers that die before
 # their first answer are started again ever more slowly, not in a loop;
-# one that sends a broken answer (an LD_PRELOAD shim) is killed and
-# replaced.
+# one that sends a broken answer, or that a request cannot be sent to
+# (an LD_PRELOAD shim for both), is killed and replaced.
 . "$(dirname "$0")/tap.sh"
 PY=/usr/bin/python3
 [ -x $PY ] || skip_all "python3 is not installed"
-plan 46
+plan 51
 
 C=$BIN/vigil-compile
 cd "$TMP" || exit 1
@@ -252,17 +252,27 @@ cat > shim.c <<'CEOF'
 #define _GNU_SOURCE
 #include <sys/socket.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static pid_t	 loaded;
+static int	 off;		/* a worker: no system call of ours there */
 
 __attribute__((constructor)) static void
-shim_init(void)
+shim_init(int argc, char **argv)
 {
+	int	 i;
+
 	loaded = getpid();
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i - 1], "-x") == 0 &&
+		    strcmp(argv[i], "worker") == 0)
+			off = 1;
 }
 
+/* in the opener (forked, not exec'd): one answer of junk */
 ssize_t
 sendmsg(int s, const struct msghdr *mh, int flags)
 {
@@ -272,14 +282,36 @@ sendmsg(int s, const struct msghdr *mh, int flags)
 	if (real == NULL)
 		real = (ssize_t (*)(int, const struct msghdr *, int))
 		    dlsym(RTLD_NEXT, "sendmsg");
-	if (t != NULL && getpid() != loaded && unlink(t) == 0)
+	if (!off && t != NULL && getpid() != loaded && unlink(t) == 0)
 		return send(s, "bad", 3, flags);
 	return real(s, mh, flags);
+}
+
+/* in the supervisor: one request to the opener fails */
+ssize_t
+send(int s, const void *p, size_t len, int flags)
+{
+	static ssize_t	(*real)(int, const void *, size_t, int);
+	const char	*t = getenv("SHIM_SENDFAIL");
+	socklen_t	 tl = sizeof(int);
+	int		 type;
+
+	if (real == NULL)
+		real = (ssize_t (*)(int, const void *, size_t, int))
+		    dlsym(RTLD_NEXT, "send");
+	if (!off && t != NULL && getpid() == loaded &&
+	    getsockopt(s, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 &&
+	    type == SOCK_SEQPACKET && unlink(t) == 0) {
+		errno = ECONNRESET;
+		return -1;
+	}
+	return real(s, p, len, flags);
 }
 CEOF
 if cc -shared -fPIC -o shim.so shim.c -ldl 2> shim.err; then
 	kill $VPID; wait $VPID
 	start env LD_PRELOAD="$TMP/shim.so" SHIM_BREAK="$TMP/break" \
+	    SHIM_SENDFAIL="$TMP/sendfail" \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 	OP=$(opener)
 	is "with the shim, the opener scans" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
@@ -295,6 +327,20 @@ if cc -shared -fPIC -o shim.so shim.c -ldl 2> shim.err; then
 	is "... the next opener scans" "$(raw "zSCAN $TMP/files/eicar.com\0")" \
 	    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
 	is "... and PING goes on" "$(raw 'zPING\0')" "PONG|"
+	# a request vigild cannot send to the opener: that opener is ended,
+	# the request waits for the next one
+	OP=$NOP
+	touch sendfail
+	is "a send to the opener fails: the next opener serves the SCAN" \
+	    "$(raw "zSCAN $TMP/files/eicar.com\0")" \
+	    "$TMP/files/eicar.com: Eicar-Test-Signature FOUND|"
+	ok "... the shim failed it" test ! -e sendfail
+	like "... vigild says so" "$(grep "opener pid $OP: send" vigild.log)" \
+	    "opener pid $OP: send: Connection reset"
+	like "... and ends that opener" \
+	    "$(grep "opener pid $OP:" vigild.log | tail -n 1)" \
+	    "opener pid $OP: cannot be written, killed"
+	ok "... a new one serves" test -n "$(newopener "$OP")"
 else
-	skip 6 "no C compiler for the shim: $(head -n 1 shim.err)"
+	skip 11 "no C compiler for the shim: $(head -n 1 shim.err)"
 fi
