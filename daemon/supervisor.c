@@ -88,9 +88,9 @@ sv_now(void)
 }
 
 /*
- * sv_backoff - the delay (ms) before the next start after failures
- * startup failures in a row: SV_BACKOFF_MS doubled each time, at most
- * SV_BACKOFF_MAX (convention 16)
+ * sv_backoff - the delay (ms) before the next start after that many
+ * startup failures in a row: SV_BACKOFF_MS, doubled for each failure
+ * after the first, at most SV_BACKOFF_MAX (convention 16)
  */
 int64_t
 sv_backoff(unsigned failures)

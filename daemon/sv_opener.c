@@ -107,7 +107,6 @@ opener_spawn(void)
 		log_warn("%s: fcntl", __func__);
 	sv.op.pid = pid;
 	sv.op.sock = sp[0];
-	sv.op.started = sv_now();
 	sv.op.nanswers = 0;
 	sv.op.deadline = 0;
 	memset(&ev, 0, sizeof(ev));
@@ -535,7 +534,7 @@ opener_dying(pid_t pid)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof(sv.op.dying) / sizeof(sv.op.dying[0]); i++)
+	for (i = 0; i < SV_OPENER_NDYING; i++)
 		if (sv.op.dying[i] == 0) {
 			sv.op.dying[i] = pid;
 			return;
@@ -608,8 +607,7 @@ opener_timers(int64_t now)
 	}
 	if (sv.stopping) {
 		if (now >= sv.op.stopby)
-			for (i = 0; i < sizeof(sv.op.dying) /
-			    sizeof(sv.op.dying[0]); i++)
+			for (i = 0; i < SV_OPENER_NDYING; i++)
 				if (sv.op.dying[i] != 0)
 					kill(sv.op.dying[i], SIGKILL);
 		return 0;
@@ -651,7 +649,7 @@ opener_reaped(pid_t pid, int st)
 	char	 why[64];
 	size_t	 i;
 
-	for (i = 0; i < sizeof(sv.op.dying) / sizeof(sv.op.dying[0]); i++)
+	for (i = 0; i < SV_OPENER_NDYING; i++)
 		if (sv.op.dying[i] == pid && pid > 0) {
 			sv.op.dying[i] = 0;
 			log_debug("opener pid %ld reaped", (long)pid);
@@ -703,7 +701,7 @@ opener_running(void)
 
 	if (sv.op.pid != 0)
 		return 1;
-	for (i = 0; i < sizeof(sv.op.dying) / sizeof(sv.op.dying[0]); i++)
+	for (i = 0; i < SV_OPENER_NDYING; i++)
 		if (sv.op.dying[i] != 0)
 			return 1;
 	return 0;

@@ -58,6 +58,7 @@
 #define SV_OPENER_MS	30000		/* the opener's time for a request */
 #define SV_OPENER_ENV	"VIGILD_OPENER_TIMEOUT"	/* seconds: vigild.8 */
 #define SV_OPENER_MAXSENT 64		/* requests in its socket at once */
+#define SV_OPENER_NDYING 4		/* killed openers awaiting waitpid */
 
 enum sv_kind { K_LISTEN = 1, K_SIGNAL, K_CLIENT, K_WORKER, K_OPENER };
 
@@ -187,13 +188,12 @@ struct sv_opener {
 	uint32_t		 nextid;
 	int64_t			 deadline;	/* ms: its next answer, 0: none */
 	int64_t			 timeout;	/* ms per request */
-	int64_t			 started;	/* ms */
 	unsigned		 nanswers;	/* by this one */
 	unsigned		 failures;	/* died at once, in a row */
 	int64_t			 respawn_at;
 	int			 sendfail;	/* a send failed: end it */
 	int64_t			 stopby;	/* shutdown: kill it then */
-	pid_t			 dying[4];	/* killed, not reaped yet */
+	pid_t			 dying[SV_OPENER_NDYING]; /* unreaped */
 };
 
 TAILQ_HEAD(workerq, worker);

@@ -18,7 +18,7 @@
  *	user is root (uid or gid 0), or a call failed.  The caller exits:
  *	a daemon that was asked to drop root and could not must not run on.
  * PROCESS
- *	vigil-smtpd and vigil-milter at start ([smtp] and [milter] run_as).
+ *	vigil-smtpd and vigil-milter at start ([smtp] and [smfi] run_as).
  */
 #ifndef VIGIL_PRIVDROP_H
 #define VIGIL_PRIVDROP_H
